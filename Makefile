@@ -1,0 +1,66 @@
+# Two commands set up everything on a fresh machine: `make serve` and `make test`.
+# Each creates .venv when it is missing and installs what it needs; stamps skip repeat installs.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+CHROMIUM := /usr/bin/chromium
+PORT ?= 8866
+# apt-get needs root; CI runs as root, a developer's machine may need sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: serve test lint check lab bench chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[test]'
+	touch $(VENV)/.runtime $@
+
+$(VENV)/.lab: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[lab]'
+	touch $(VENV)/.runtime $@
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; \
+	fi
+
+## serve: start the course as a Voila web app on 127.0.0.1
+serve: $(VENV)/.runtime
+	$(BIN)/twitchlearn serve --port $(PORT)
+
+## check: validate the shipped course content
+check: $(VENV)/.runtime
+	$(BIN)/twitchlearn check
+
+## lint: formatting, lint and strict typing
+lint: $(VENV)/.test
+	$(BIN)/ruff format --check twitchlearn tests
+	$(BIN)/ruff check twitchlearn tests
+	$(BIN)/mypy
+
+## test: the whole suite (lint, unit and property tests, notebooks, real browser)
+test: $(VENV)/.test chromium lint
+	$(BIN)/twitchlearn check
+	$(BIN)/python -m pytest
+
+## lab: open the lessons in JupyterLab
+lab: $(VENV)/.lab
+	$(BIN)/jupyter lab notebooks/
+
+## bench: measure speed against same-run baselines (not part of make test)
+bench: $(VENV)/.test chromium
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,52 @@
+"""The `twitchlearn` command: check content now; serve and export arrive with their issues."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from twitchlearn.errors import ContentError
+from twitchlearn.loading import CONTENT_DIR, read_course
+
+__all__ = ["main"]
+
+
+def _check(args: argparse.Namespace) -> int:
+    folder = Path(args.directory) if args.directory else CONTENT_DIR
+    try:
+        course = read_course(folder)
+    except ContentError as exc:
+        print(f"twitchlearn check: {folder}", file=sys.stderr)
+        print(exc, file=sys.stderr)
+        return 1
+    kinds = Counter(q.kind for q in course.questions.values())
+    by_kind = ", ".join(f"{kinds[k]} {k}" for k in sorted(kinds))
+    print(
+        f"OK: {len(course.lessons)} lessons, {len(course.questions)} questions "
+        f"({by_kind}), {len(course.sources)} sources in {folder}"
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="twitchlearn", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser(
+        "check", help="validate a content folder (default: the shipped course)"
+    )
+    check.add_argument("directory", nargs="?", help="a content folder with course.yaml")
+    check.set_defaults(run=_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.run(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,190 @@
+"""Grade a learner's answer. Runs in the kernel; the browser never holds the key.
+
+Answers by question kind:
+
+    single_choice    the id of one choice                     "b"
+    multiple_select  a collection of choice ids                {"a", "c"}
+    true_false       a bool                                    False
+    numeric          an int or float within minimum..maximum   250
+    matching         a mapping of left ids to right ids        {"caffeine": "cut-down"}
+
+Every question is worth 1 point. Multiple select earns the share of right options picked
+minus the share of wrong options picked (never below 0), so ticking everything scores 0.
+Matching earns the share of items matched right.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping
+from fractions import Fraction
+
+import attrs
+
+from twitchlearn.errors import AnswerError
+from twitchlearn.loading import load_course
+from twitchlearn.models import (
+    Course,
+    MatchingQuestion,
+    MultipleSelectQuestion,
+    NumericQuestion,
+    Question,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
+
+__all__ = ["MAX_SCORE", "Grade", "grade", "grade_answer", "right_answer_text"]
+
+MAX_SCORE = 1.0
+
+
+@attrs.frozen(kw_only=True)
+class Grade:
+    question_id: str
+    score: float
+    max_score: float = MAX_SCORE
+    correct: bool  # full marks: the answer is the key
+    feedback: tuple[str, ...]  # about the answer that was given
+    explanation: str
+    right_answer: str  # revealed only after an answer was submitted
+
+
+def grade_answer(question_id: str, answer: object, *, course: Course | None = None) -> Grade:
+    """Grade `answer` to the question `question_id` of `course` (default: the shipped course)."""
+    course = load_course() if course is None else course
+    try:
+        question = course.questions[question_id]
+    except KeyError:
+        raise AnswerError(
+            f"There is no question {question_id!r} in the course; check the question id."
+        ) from None
+    return grade(question, answer)
+
+
+def grade(question: Question, answer: object) -> Grade:
+    """Grade `answer` to `question`. Raises AnswerError when the answer has the wrong form."""
+    if isinstance(question, SingleChoiceQuestion):
+        score, feedback = _grade_single(question, answer)
+    elif isinstance(question, MultipleSelectQuestion):
+        score, feedback = _grade_multiple(question, answer)
+    elif isinstance(question, TrueFalseQuestion):
+        score, feedback = _grade_true_false(question, answer)
+    elif isinstance(question, NumericQuestion):
+        score, feedback = _grade_numeric(question, answer)
+    else:
+        score, feedback = _grade_matching(question, answer)
+    return Grade(
+        question_id=question.id,
+        score=float(score),
+        correct=score == 1,
+        feedback=feedback,
+        explanation=question.explanation,
+        right_answer=right_answer_text(question),
+    )
+
+
+def right_answer_text(question: Question) -> str:
+    if isinstance(question, SingleChoiceQuestion | MultipleSelectQuestion):
+        return "; ".join(c.text for c in question.choices if c.correct)
+    if isinstance(question, TrueFalseQuestion):
+        return "True" if question.answer else "False"
+    if isinstance(question, NumericQuestion):
+        return (
+            f"{question.answer:g} {question.unit} "
+            f"(answers within {question.tolerance:g} {question.unit} count as right)"
+        )
+    right = {item.id: item.text for item in question.right}
+    return "; ".join(f"{item.text} → {right[question.pairs[item.id]]}" for item in question.left)
+
+
+_RIGHT = "Right."
+
+
+def _choice_ids(question: SingleChoiceQuestion | MultipleSelectQuestion) -> str:
+    return ", ".join(repr(c.id) for c in question.choices)
+
+
+def _grade_single(q: SingleChoiceQuestion, answer: object) -> tuple[Fraction, tuple[str, ...]]:
+    if not isinstance(answer, str):
+        raise AnswerError(
+            f"Question {q.id!r} takes the id of one choice ({_choice_ids(q)}); "
+            f"got {type(answer).__name__} {answer!r}."
+        )
+    by_id = {c.id: c for c in q.choices}
+    if answer not in by_id:
+        raise AnswerError(
+            f"Question {q.id!r} has no choice {answer!r}; pick one of {_choice_ids(q)}."
+        )
+    choice = by_id[answer]
+    return (Fraction(1), (_RIGHT,)) if choice.correct else (Fraction(0), (choice.feedback,))
+
+
+def _grade_multiple(q: MultipleSelectQuestion, answer: object) -> tuple[Fraction, tuple[str, ...]]:
+    if isinstance(answer, str | bytes | Mapping) or not isinstance(answer, Collection):
+        raise AnswerError(
+            f"Question {q.id!r} takes a list of choice ids (any of {_choice_ids(q)}); "
+            f"got {type(answer).__name__} {answer!r}."
+        )
+    picked = set()
+    for item in answer:
+        if not isinstance(item, str) or item not in {c.id for c in q.choices}:
+            raise AnswerError(
+                f"Question {q.id!r} has no choice {item!r}; pick from {_choice_ids(q)}."
+            )
+        picked.add(item)
+    right = [c for c in q.choices if c.correct]
+    wrong = [c for c in q.choices if not c.correct]
+    hits = sum(1 for c in right if c.id in picked)
+    false_picks = [c for c in wrong if c.id in picked]
+    score = max(Fraction(0), Fraction(hits, len(right)) - Fraction(len(false_picks), len(wrong)))
+    feedback = [c.feedback for c in false_picks]
+    missed = len(right) - hits
+    if missed:
+        feedback.append(f"You missed {missed} right option{'s' if missed > 1 else ''}.")
+    return score, tuple(feedback) or (_RIGHT,)
+
+
+def _grade_true_false(q: TrueFalseQuestion, answer: object) -> tuple[Fraction, tuple[str, ...]]:
+    if not isinstance(answer, bool):
+        raise AnswerError(
+            f"Question {q.id!r} takes True or False; got {type(answer).__name__} {answer!r}."
+        )
+    return (Fraction(1), (_RIGHT,)) if answer == q.answer else (Fraction(0), (q.feedback,))
+
+
+def _grade_numeric(q: NumericQuestion, answer: object) -> tuple[Fraction, tuple[str, ...]]:
+    if isinstance(answer, bool) or not isinstance(answer, int | float):
+        raise AnswerError(
+            f"Question {q.id!r} takes a number of {q.unit}; got {type(answer).__name__} {answer!r}."
+        )
+    value = float(answer)
+    if not math.isfinite(value):
+        raise AnswerError(f"Question {q.id!r} takes a number of {q.unit}; {answer!r} is not one.")
+    if not q.minimum <= value <= q.maximum:
+        raise AnswerError(
+            f"Question {q.id!r}: give a number from {q.minimum:g} to {q.maximum:g} {q.unit}; "
+            f"got {value:g}."
+        )
+    if abs(value - q.answer) <= q.tolerance:
+        return Fraction(1), (_RIGHT,)
+    return Fraction(0), (q.feedback_low if value < q.answer else q.feedback_high,)
+
+
+def _grade_matching(q: MatchingQuestion, answer: object) -> tuple[Fraction, tuple[str, ...]]:
+    left_ids = [item.id for item in q.left]
+    right_ids = {item.id for item in q.right}
+    if not isinstance(answer, Mapping):
+        raise AnswerError(
+            f"Question {q.id!r} takes a mapping of each item to its match, "
+            f"such as {{{left_ids[0]!r}: <right id>}}; got {type(answer).__name__}."
+        )
+    for key, value in answer.items():
+        if key not in left_ids:
+            raise AnswerError(f"Question {q.id!r} has no item {key!r} to match; items: {left_ids}.")
+        if value not in right_ids:
+            raise AnswerError(
+                f"Question {q.id!r}: {value!r} is not one of the matches {sorted(right_ids)}."
+            )
+    right_count = sum(1 for left in left_ids if answer.get(left) == q.pairs[left])
+    feedback = tuple(q.feedback[left] for left in left_ids if answer.get(left) != q.pairs[left])
+    return Fraction(right_count, len(left_ids)), feedback or (_RIGHT,)
