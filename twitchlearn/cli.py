@@ -31,6 +31,20 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from twitchlearn import server  # Voila loads only for this command
+
+    print(f"Starting the course on http://127.0.0.1:{args.port}/ (Ctrl+C stops it)", flush=True)
+    server.run(
+        port=args.port,
+        open_browser=not args.no_browser,
+        pool_size=args.pool_size,
+        cull_idle_seconds=args.cull_idle_seconds,
+        notebooks=Path(args.notebooks) if args.notebooks else server.NOTEBOOKS_DIR,
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="twitchlearn", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -39,6 +53,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("directory", nargs="?", help="a content folder with course.yaml")
     check.set_defaults(run=_check)
+    serve = commands.add_parser("serve", help="serve the course as a web app on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
+    serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.add_argument(
+        "--pool-size",
+        type=int,
+        default=2,
+        help="kernels kept warm for the start page (0 turns preheating off; default 2)",
+    )
+    serve.add_argument(
+        "--cull-idle-seconds",
+        type=int,
+        default=120,
+        help="shut down a kernel this long after its page closed (default 120)",
+    )
+    serve.add_argument(
+        "--notebooks", help="folder of the learners' notebooks (default: the course)"
+    )
+    serve.set_defaults(run=_serve)
     return parser
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
 import typing
 from collections.abc import Iterator, Mapping
@@ -58,8 +59,14 @@ _T = TypeVar("_T")
 
 
 def load_course(directory: str | Path | None = None) -> Course:
-    """The course in `directory` (default: the shipped one), validated once and cached."""
-    path = CONTENT_DIR if directory is None else Path(directory)
+    """The course in `directory`, validated once and cached.
+
+    Default: the folder in the TWITCHLEARN_CONTENT environment variable when it is set
+    (a teacher's own copy), else the shipped course.
+    """
+    if directory is None:
+        directory = os.environ.get("TWITCHLEARN_CONTENT") or CONTENT_DIR
+    path = Path(directory)
     return _load_cached(str(path.resolve()))
 
 

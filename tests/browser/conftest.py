@@ -1,0 +1,143 @@
+"""A real Voila server on 127.0.0.1 and real headless Chromium, driven as a learner would."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A cold 2-core machine can take most of a minute to start a kernel and import plotly.
+FIRST_PAGE_TIMEOUT_MS = 120_000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class VoilaServer:
+    """`twitchlearn serve` in its own process group, with its log kept for assertions."""
+
+    def __init__(self, tmp: Path, *args: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = tmp / f"voila-{self.port}.log"
+        env = {
+            **os.environ,
+            # Never read this machine's own Jupyter config or progress database.
+            "JUPYTER_CONFIG_DIR": str(tmp / "jupyter-config"),
+            "TWITCHLEARN_DB": str(tmp / "progress.sqlite3"),
+            "PYTHONUNBUFFERED": "1",
+        }
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "twitchlearn"),
+                "serve",
+                "--no-browser",
+                "--port",
+                str(self.port),
+                *args,
+            ],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 120) -> None:
+        # Poll a static file: asking for a notebook would start a kernel.
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Voila exited early:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/voila/static/voila.js", timeout=2):  # noqa: S310 (our own http URL)
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"Voila not ready after {timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
+    app = VoilaServer(tmp_path_factory.mktemp("voila"), "--pool-size", "1")
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def _local_only(route: object) -> None:
+    request = route.request  # type: ignore[attr-defined]
+    if re.match(r"^(https?|wss?)://127\.0\.0\.1[:/]", request.url):
+        route.continue_()  # type: ignore[attr-defined]
+    else:
+        route.abort()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context.route("**/*", _local_only)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    page.close(run_before_unload=True)
+    context.close()
+
+
+def open_page(page: Page, url: str, ready_selector: str) -> None:
+    """Navigate and wait for a real element of the course, never a fixed sleep."""
+    page.goto(url, wait_until="commit", timeout=FIRST_PAGE_TIMEOUT_MS)
+    page.wait_for_selector(ready_selector, timeout=FIRST_PAGE_TIMEOUT_MS)

@@ -1,0 +1,88 @@
+"""A learner's progress through the course in one kernel: grades, counts, listeners.
+
+Pure core (no widgets). The ui subscribes with `on_change`; the optional store
+(see twitchlearn.store) makes progress survive a page reload.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+import attrs
+
+from twitchlearn.models import Course
+from twitchlearn.scoring import Grade, grade
+
+__all__ = ["AttemptSink", "LessonProgress", "ProgressTracker"]
+
+log = logging.getLogger(__name__)
+
+
+class AttemptSink(Protocol):
+    """Where attempts are saved: the progress store, or nothing."""
+
+    def save(self, question_id: str, answer: object, grade: Grade) -> None: ...
+
+
+@attrs.frozen
+class LessonProgress:
+    answered: int
+    total: int
+    score: float  # sum of the latest grades' scores
+
+    @property
+    def fraction(self) -> float:
+        return self.answered / self.total if self.total else 0.0
+
+    def describe(self) -> str:
+        return f"{self.answered} of {self.total} answered, {self.score:g} points"
+
+
+class ProgressTracker:
+    """Grades answers and keeps each question's latest grade."""
+
+    def __init__(self, course: Course, sink: AttemptSink | None = None) -> None:
+        self.course = course
+        self.sink = sink
+        self._latest: dict[str, Grade] = {}
+        self._answers: dict[str, object] = {}
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self._listeners.append(callback)
+
+    def submit(self, question_id: str, answer: object) -> Grade:
+        """Grade and remember an answer. Raises AnswerError for an answer of the wrong form."""
+        result = grade(self.course.questions[question_id], answer)
+        self.restore(question_id, answer, result)
+        if self.sink is not None:
+            self.sink.save(question_id, answer, result)
+        return result
+
+    def restore(self, question_id: str, answer: object, result: Grade) -> None:
+        """Take a grade given earlier (such as from the store) without saving it again."""
+        self._latest[question_id] = result
+        self._answers[question_id] = answer
+        for callback in self._listeners:
+            callback()
+
+    def latest(self, question_id: str) -> Grade | None:
+        return self._latest.get(question_id)
+
+    def latest_answer(self, question_id: str) -> object:
+        return self._answers.get(question_id)
+
+    def lesson_progress(self, lesson_id: str) -> LessonProgress:
+        ids = [q.id for q in self.course.lesson(lesson_id).questions]
+        return self._progress(ids)
+
+    def course_progress(self) -> LessonProgress:
+        return self._progress(list(self.course.questions))
+
+    def _progress(self, ids: list[str]) -> LessonProgress:
+        grades = [self._latest[i] for i in ids if i in self._latest]
+        return LessonProgress(
+            answered=len(grades), total=len(ids), score=sum(g.score for g in grades)
+        )

@@ -1,0 +1,166 @@
+"""The course as a standalone Voila web app, with production settings.
+
+Not part of the core or the ui: this module runs the server and imports Voila and
+jupyter_server, which the browser edition of the course never loads.
+
+What it changes in Voila 0.5, and why:
+- `/` opens the start page instead of a file list.
+- The page handler sets the `_xsrf` cookie. Voila's page sends it with the shutdown beacon
+  when a tab closes; without the cookie the beacon gets 403 and the kernel lives on.
+- `PoolSafeKernelManager` culls idle kernels but spares warm pool kernels, and gives a
+  kernel handed to a page a full idle timeout to connect. Culling them broke pages
+  ("404 Kernel does not exist") when a preheated pool had sat idle past the timeout.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import tornado.web
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server._tz import utcnow
+from jupyter_server.utils import url_path_join
+from traitlets.config import Config
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+__all__ = [
+    "DEFAULT_CULL_IDLE_SECONDS",
+    "DEFAULT_POOL_SIZE",
+    "NOTEBOOKS_DIR",
+    "START_NOTEBOOK",
+    "PoolSafeKernelManager",
+    "TwitchlearnVoila",
+    "prepare_app_dir",
+    "run",
+]
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+START_NOTEBOOK = "00_start_here.ipynb"
+DEFAULT_POOL_SIZE = 2
+DEFAULT_CULL_IDLE_SECONDS = 120
+DEFAULT_CULL_INTERVAL_SECONDS = 30
+
+
+class PoolSafeKernelManager(AsyncMappingKernelManager):
+    """Culls idle kernels, except warm pool kernels and kernels a page has not reached yet."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._waiting_since: dict[str, datetime] = {}
+        self._connected_once: set[str] = set()
+
+    def _in_pool(self, kernel_id: str) -> bool:
+        pools: dict[str, list[Any]] = getattr(self, "_pools", {})
+        for pool in pools.values():
+            for task in pool:
+                ready = task.done() and not task.cancelled() and task.exception() is None
+                if ready and task.result().get("kernel_id") == kernel_id:
+                    return True
+        return False
+
+    async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        if self._in_pool(kernel_id):
+            return  # warm and waiting for a learner: idle on purpose
+        if self._kernel_connections.get(kernel_id, 0):
+            self._connected_once.add(kernel_id)
+        elif kernel_id not in self._connected_once:
+            # Handed to a page (or just started) but not connected yet: its last activity is
+            # from when it was prepared. Count idleness from when the culler first saw it.
+            first_seen = self._waiting_since.setdefault(kernel_id, utcnow())
+            if utcnow() - first_seen < timedelta(seconds=self.cull_idle_timeout):
+                return
+        await super().cull_kernel_if_idle(kernel_id)
+
+    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
+        self._waiting_since.pop(kernel_id, None)
+        self._connected_once.discard(kernel_id)
+        await super().shutdown_kernel(kernel_id, *args, **kwargs)
+
+
+class _PageHandler(TornadoVoilaHandler):  # type: ignore[misc]
+    """Voila's page handler, plus the `_xsrf` cookie its unload beacon needs."""
+
+    async def get(self, path: str | None = None) -> None:
+        _ = self.xsrf_token  # reading it sets the cookie
+        await super().get(path=path)
+
+
+class TwitchlearnVoila(Voila):  # type: ignore[misc]
+    """Voila serving the course: `/` is the start page; pages can shut their kernels down."""
+
+    name = "twitchlearn"
+
+    def init_handlers(self) -> list[Any]:
+        handlers: list[Any] = []
+        for handler in super().init_handlers():
+            if len(handler) >= 2 and handler[1] is TornadoVoilaHandler:
+                handler = (handler[0], _PageHandler, *handler[2:])
+            handlers.append(handler)
+        start = url_path_join(self.server_url, "voila/render", START_NOTEBOOK)
+        home = (url_path_join(self.server_url, "/?"), tornado.web.RedirectHandler, {"url": start})
+        return [home, *handlers]
+
+
+def prepare_app_dir(notebooks: Path, target: Path) -> Path:
+    """Copy only the learners' notebooks (top level of `notebooks`) into `target`.
+
+    Voila serves everything under its root, so the root holds nothing else: no teacher
+    notebooks, no repository files.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    found = sorted(notebooks.glob("*.ipynb"))
+    if not any(path.name == START_NOTEBOOK for path in found):
+        raise FileNotFoundError(f"No {START_NOTEBOOK} in {notebooks}: is this the course folder?")
+    for path in found:
+        shutil.copy2(path, target / path.name)
+    return target
+
+
+def voila_config(
+    *, port: int, open_browser: bool, pool_size: int, cull_idle_seconds: int
+) -> Config:
+    """The production settings: set here, not left to whoever starts the server."""
+    c = Config()
+    c.Voila.ip = "127.0.0.1"  # `--ip` is ignored by Voila 0.5; the trait is not
+    c.Voila.port = port
+    c.Voila.open_browser = open_browser
+    c.VoilaConfiguration.strip_sources = True
+    c.VoilaConfiguration.show_tracebacks = False
+    c.VoilaConfiguration.multi_kernel_manager_class = "twitchlearn.server.PoolSafeKernelManager"
+    if pool_size > 0:
+        c.VoilaConfiguration.preheat_kernel = True
+        c.VoilaConfiguration.default_pool_size = 0
+        c.VoilaKernelManager.kernel_pools_config = {
+            "default": {"pool_size": 0},
+            START_NOTEBOOK: {"pool_size": pool_size},
+        }
+    c.MappingKernelManager.cull_idle_timeout = cull_idle_seconds
+    c.MappingKernelManager.cull_interval = min(DEFAULT_CULL_INTERVAL_SECONDS, cull_idle_seconds)
+    return c
+
+
+def run(
+    *,
+    port: int = 8866,
+    open_browser: bool = True,
+    pool_size: int = DEFAULT_POOL_SIZE,
+    cull_idle_seconds: int = DEFAULT_CULL_IDLE_SECONDS,
+    notebooks: Path = NOTEBOOKS_DIR,
+    extra_args: Sequence[str] = (),
+) -> None:
+    """Serve the course until interrupted (SIGINT or SIGTERM)."""
+    with tempfile.TemporaryDirectory(prefix="twitchlearn-app-") as tmp:
+        app_dir = prepare_app_dir(notebooks, Path(tmp))
+        config = voila_config(
+            port=port,
+            open_browser=open_browser,
+            pool_size=pool_size,
+            cull_idle_seconds=cull_idle_seconds,
+        )
+        TwitchlearnVoila.launch_instance(argv=[str(app_dir), *extra_args], config=config)

@@ -1,0 +1,176 @@
+"""The pages of the course: the start page and one page per lesson.
+
+Every notebook follows one outline, each part one call:
+overview, what you will learn, the lesson, check yourself, summary, what next, sources.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from twitchlearn.loading import load_course
+from twitchlearn.models import Course, Lesson
+from twitchlearn.progress import ProgressTracker
+from twitchlearn.ui._html import HtmlBlock, bullet_list, notebook_name, source_list
+from twitchlearn.ui.quiz import QuizView
+
+__all__ = ["LessonPage", "StartPage", "session"]
+
+START_NOTEBOOK = "00_start_here.ipynb"
+
+_STYLE = """
+<style>
+.tl-page h1 { font-size: 1.8em; margin: 0.2em 0; }
+.tl-nav { display: flex; gap: 1.5em; margin: 0.5em 0 1em 0; flex-wrap: wrap; }
+.tl-nav a, .tl-lessons a { font-weight: 600; }
+.tl-disclaimer { border-left: 4px solid #555; padding: 0.4em 0.8em; background: #f4f4f4; }
+.tl-clinician { border: 2px solid #8a1c1c; border-radius: 6px; padding: 0.6em 1em; margin: 1em 0; }
+.tl-clinician h3 { color: #8a1c1c; margin-top: 0.2em; }
+.tl-unknowns { border-left: 4px solid #1f5f99; padding: 0.2em 0.8em; }
+.tl-feedback { padding: 0.4em 0.8em; border-radius: 4px; }
+.tl-right { border-left: 4px solid #1b7a3a; background: #eef7f0; }
+.tl-wrong { border-left: 4px solid #b34700; background: #fdf3ec; }
+.tl-warning { border-left: 4px solid #8a6d00; background: #fff8e1; }
+.tl-question .widget-radio-box label, .tl-question .widget-checkbox label { white-space: normal; }
+.tl-question .widget-label { white-space: normal; }
+</style>
+"""
+
+_SESSION: ProgressTracker | None = None
+
+
+def session(course: Course | None = None) -> ProgressTracker:
+    """This kernel's learner session (one per notebook kernel)."""
+    global _SESSION  # one learner per kernel: Voila and JupyterLab start one kernel a page
+    if _SESSION is None:
+        _SESSION = ProgressTracker(course or load_course())
+    return _SESSION
+
+
+def _nav(course: Course, lesson: Lesson | None) -> str:
+    links = [f'<a href="{START_NOTEBOOK}">Course home</a>']
+    if lesson is not None:
+        ids = [item.id for item in course.lessons]
+        index = ids.index(lesson.id)
+        if index > 0:
+            before = course.lessons[index - 1]
+            links.append(
+                f'<a href="{notebook_name(before)}" rel="prev">&larr; Back: '
+                f"{escape(before.title)}</a>"
+            )
+        following = course.next_lesson(lesson.id)
+        if following is not None:
+            links.append(
+                f'<a href="{notebook_name(following)}" rel="next">Next: '
+                f"{escape(following.title)} &rarr;</a>"
+            )
+    return '<nav class="tl-nav" aria-label="Lessons">' + "".join(links) + "</nav>"
+
+
+class LessonPage:
+    """One lesson, shown part by part from the notebook's cells."""
+
+    def __init__(self, lesson_id: str, tracker: ProgressTracker | None = None) -> None:
+        self.tracker = tracker or session()
+        self.course = self.tracker.course
+        self.lesson = self.course.lesson(lesson_id)
+
+    def header(self) -> HtmlBlock:
+        lesson = self.lesson
+        return HtmlBlock(
+            _STYLE
+            + '<header class="tl-page">'
+            + f"<h1>Lesson {lesson.number}: {escape(lesson.title)}</h1>"
+            + _nav(self.course, lesson)
+            + f'<p class="tl-disclaimer">{escape(self.course.disclaimer)}</p></header>'
+        )
+
+    def overview(self) -> HtmlBlock:
+        return HtmlBlock(f'<p class="tl-overview">{escape(self.lesson.overview)}</p>')
+
+    def objectives(self) -> HtmlBlock:
+        return HtmlBlock(bullet_list(self.lesson.objectives, "tl-objectives"))
+
+    def body(self) -> HtmlBlock:
+        parts = []
+        for section in self.lesson.sections:
+            cites = ", ".join(
+                f'<a href="#source-{escape(s, quote=True)}">{escape(s)}</a>'
+                for s in section.sources
+            )
+            parts.append(
+                f"<section><h3>{escape(section.heading)}</h3><p>{escape(section.body)}</p>"
+                + (f'<p class="tl-cite">Sources: {cites}</p>' if cites else "")
+                + "</section>"
+            )
+        if self.lesson.unknowns:
+            parts.append(
+                '<aside class="tl-unknowns"><h3>What we do not know yet</h3>'
+                + bullet_list(self.lesson.unknowns)
+                + "</aside>"
+            )
+        box = self.lesson.clinician_box
+        if box is not None:
+            parts.append(
+                f'<aside class="tl-clinician" role="note"><h3>{escape(box.title)}</h3>'
+                + bullet_list(box.items)
+                + "</aside>"
+            )
+        return HtmlBlock("".join(parts))
+
+    def quiz(self) -> QuizView:
+        return QuizView(self.lesson.id, self.tracker)
+
+    def summary(self) -> HtmlBlock:
+        return HtmlBlock(
+            f'<p class="tl-summary">{escape(self.lesson.summary)}</p>'
+            + bullet_list(self.lesson.key_points, "tl-key-points")
+        )
+
+    def what_next(self) -> HtmlBlock:
+        following = self.course.next_lesson(self.lesson.id)
+        if following is None:
+            text = (
+                "You have reached the end of the course. Go back to "
+                f'<a href="{START_NOTEBOOK}">the course home</a> to see your progress.'
+            )
+        else:
+            text = (
+                f'Next: <a href="{notebook_name(following)}">Lesson {following.number}: '
+                f"{escape(following.title)}</a>. {escape(following.overview)}"
+            )
+        return HtmlBlock(f'<p class="tl-next">{text}</p>')
+
+    def sources(self) -> HtmlBlock:
+        ids = list(self.lesson.sources)
+        for section in self.lesson.sections:
+            ids.extend(section.sources)
+        for question in self.lesson.questions:
+            ids.extend(question.sources)
+        return HtmlBlock(source_list(self.course, ids))
+
+
+class StartPage:
+    """The course home: what the course is, the lessons, and how to use it."""
+
+    def __init__(self, tracker: ProgressTracker | None = None) -> None:
+        self.tracker = tracker or session()
+        self.course = self.tracker.course
+
+    def header(self) -> HtmlBlock:
+        return HtmlBlock(
+            _STYLE
+            + f'<header class="tl-page"><h1>{escape(self.course.title)}</h1>'
+            + f'<p class="tl-disclaimer">{escape(self.course.disclaimer)}</p></header>'
+        )
+
+    def lessons(self) -> HtmlBlock:
+        items = []
+        for lesson in self.course.lessons:
+            count = len(lesson.questions)
+            items.append(
+                f'<li><a href="{notebook_name(lesson)}">Lesson {lesson.number}: '
+                f"{escape(lesson.title)}</a> <span>({count} questions)</span><br>"
+                f"{escape(lesson.overview)}</li>"
+            )
+        return HtmlBlock('<ol class="tl-lessons">' + "".join(items) + "</ol>")

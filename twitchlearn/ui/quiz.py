@@ -1,0 +1,294 @@
+"""Quiz views: one per question kind, graded in the kernel.
+
+What reaches the browser before the learner submits is only the prompt and the option
+labels; option values (choice ids), the key, the feedback and the explanation stay in the
+kernel (ipywidgets sends selection widgets' labels and an index, never their values).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import sys
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from twitchlearn.errors import AnswerError
+from twitchlearn.models import (
+    MatchingQuestion,
+    MultipleSelectQuestion,
+    NumericQuestion,
+    Question,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
+from twitchlearn.progress import ProgressTracker
+from twitchlearn.scoring import Grade
+
+__all__ = ["QuestionView", "QuizView", "question_view"]
+
+log = logging.getLogger("twitchlearn.ui")
+if not log.handlers:
+    # ipykernel sends sys.stderr to the page; the real stderr reaches the server's log.
+    _handler = logging.StreamHandler(sys.__stderr__)
+    _handler.setFormatter(logging.Formatter("[twitchlearn] %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(_handler)
+    log.propagate = False
+
+FRIENDLY_ERROR = (
+    "Sorry, something went wrong while checking your answer. Please try again. "
+    "If it keeps happening, tell your teacher."
+)
+
+_FULL_WIDTH = widgets.Layout(width="100%")
+_WIDE_LABEL = {"description_width": "initial"}
+
+
+def safe_callback(
+    action: Callable[..., None], show_error: Callable[[str], None]
+) -> Callable[..., None]:
+    """Run a widget callback; a learner sees a friendly message, the server log the details."""
+
+    def run(*args: Any) -> None:
+        try:
+            action(*args)
+        except Exception:
+            log.exception("error in a widget callback")
+            show_error(FRIENDLY_ERROR)
+
+    return run
+
+
+class QuestionView:
+    """A question with its input controls, a Check answer button, feedback and Try again."""
+
+    def __init__(self, question: Question, tracker: ProgressTracker, number: int) -> None:
+        self.question = question
+        self.tracker = tracker
+        self.prompt = widgets.HTML(
+            f'<p class="tl-prompt"><strong>Question {number}.</strong> '
+            f"{escape(question.prompt)}</p>"
+        )
+        self.controls: list[widgets.DOMWidget] = self._build_controls()
+        self.check = widgets.Button(
+            description="Check answer",
+            button_style="primary",
+            tooltip=f"Check your answer to question {number}",
+        )
+        self.retry = widgets.Button(
+            description="Try again",
+            tooltip=f"Answer question {number} again",
+            layout=widgets.Layout(display="none"),
+        )
+        # Empty until the learner submits: the feedback and explanation are not in the page.
+        self.feedback = widgets.HTML("", layout=_FULL_WIDTH)
+        self.check.on_click(safe_callback(self._on_check, self._show_error))
+        self.retry.on_click(safe_callback(self._on_retry, self._show_error))
+        self.widget = widgets.VBox(
+            [
+                self.prompt,
+                *self.controls,
+                widgets.HBox([self.check, self.retry]),
+                self.feedback,
+            ],
+            layout=widgets.Layout(margin="0 0 1.5em 0"),
+        )
+        self.widget.add_class("tl-question")
+        self.widget.add_class(f"tl-kind-{question.kind.replace('_', '-')}")
+        earlier = tracker.latest(question.id)
+        if earlier is not None:
+            self._set_answer(tracker.latest_answer(question.id))
+            self._show_grade(earlier)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # -- the controls of each kind --------------------------------------------------------
+
+    def _build_controls(self) -> list[widgets.DOMWidget]:
+        q = self.question
+        if isinstance(q, SingleChoiceQuestion):
+            return [
+                widgets.RadioButtons(
+                    options=[(c.text, c.id) for c in q.choices],
+                    value=None,
+                    description="Your answer:",
+                    layout=_FULL_WIDTH,
+                    style=_WIDE_LABEL,
+                )
+            ]
+        if isinstance(q, TrueFalseQuestion):
+            return [
+                widgets.RadioButtons(
+                    options=[("True", True), ("False", False)],
+                    value=None,
+                    description="Your answer:",
+                    style=_WIDE_LABEL,
+                )
+            ]
+        if isinstance(q, MultipleSelectQuestion):
+            return [
+                widgets.Checkbox(value=False, description=c.text, indent=False, layout=_FULL_WIDTH)
+                for c in q.choices
+            ]
+        if isinstance(q, NumericQuestion):
+            return [
+                widgets.Text(
+                    value="",
+                    description=f"Your answer ({q.unit}):",
+                    placeholder=f"a number from {q.minimum:g} to {q.maximum:g}",
+                    continuous_update=False,
+                    style=_WIDE_LABEL,
+                    layout=widgets.Layout(width="28em"),
+                )
+            ]
+        return [
+            widgets.Dropdown(
+                options=[("Choose a match", None), *((r.text, r.id) for r in q.right)],
+                value=None,
+                description=left.text,
+                style=_WIDE_LABEL,
+                layout=_FULL_WIDTH,
+            )
+            for left in q.left
+        ]
+
+    def read_answer(self) -> object:
+        """The answer the controls hold now. Raises AnswerError when there is none yet."""
+        q = self.question
+        if isinstance(q, SingleChoiceQuestion | TrueFalseQuestion):
+            value = self.controls[0].value
+            if value is None:
+                raise AnswerError("Pick an answer first.")
+            return value
+        if isinstance(q, MultipleSelectQuestion):
+            picked = [c.id for c, box in zip(q.choices, self.controls, strict=True) if box.value]
+            if not picked:
+                raise AnswerError("Tick at least one option first.")
+            return picked
+        if isinstance(q, NumericQuestion):
+            text = str(self.controls[0].value).strip().replace(",", "")
+            if not text:
+                raise AnswerError(f"Type a number of {q.unit} first.")
+            try:
+                number = float(text)
+            except ValueError:
+                raise AnswerError(f"Type a number, such as {q.minimum + q.step:g}.") from None
+            if not math.isfinite(number) or not q.minimum <= number <= q.maximum:
+                raise AnswerError(f"Type a number from {q.minimum:g} to {q.maximum:g}.")
+            return number
+        assert isinstance(q, MatchingQuestion)
+        chosen = {left.id: box.value for left, box in zip(q.left, self.controls, strict=True)}
+        if any(value is None for value in chosen.values()):
+            raise AnswerError("Choose a match for every item first.")
+        return chosen
+
+    def _set_answer(self, answer: object) -> None:
+        """Put an earlier answer back into the controls (when progress is restored)."""
+        q = self.question
+        if isinstance(q, SingleChoiceQuestion | TrueFalseQuestion):
+            self.controls[0].value = answer
+        elif isinstance(q, MultipleSelectQuestion) and isinstance(answer, list | tuple | set):
+            for choice, box in zip(q.choices, self.controls, strict=True):
+                box.value = choice.id in answer
+        elif isinstance(q, NumericQuestion) and isinstance(answer, int | float):
+            self.controls[0].value = f"{answer:g}"
+        elif isinstance(q, MatchingQuestion) and isinstance(answer, dict):
+            for left, box in zip(q.left, self.controls, strict=True):
+                box.value = answer.get(left.id)
+
+    # -- events ----------------------------------------------------------------------------
+
+    def _on_check(self, _button: object) -> None:
+        try:
+            answer = self.read_answer()
+            result = self.tracker.submit(self.question.id, answer)
+        except AnswerError as exc:
+            self._show_error(str(exc))
+            return
+        self._show_grade(result)
+
+    def _on_retry(self, _button: object) -> None:
+        for control in self.controls:
+            control.disabled = False
+        self.feedback.value = ""
+        self.retry.layout.display = "none"
+        self.check.disabled = False
+
+    def _show_error(self, message: str) -> None:
+        self.feedback.value = (
+            f'<div class="tl-feedback tl-warning" role="alert">{escape(message)}</div>'
+        )
+
+    def _show_grade(self, result: Grade) -> None:
+        for control in self.controls:
+            control.disabled = True
+        self.check.disabled = True
+        self.retry.layout.display = None
+        if result.correct:
+            verdict = "Correct."
+        elif result.score > 0:
+            verdict = f"Partly right: {result.score:.2g} of {result.max_score:g} point."
+        else:
+            verdict = "Not quite."
+        notes = "".join(f"<li>{escape(f)}</li>" for f in result.feedback if f != "Right.")
+        parts = [
+            f'<p class="tl-verdict"><strong>{escape(verdict)}</strong></p>',
+            f"<ul>{notes}</ul>" if notes else "",
+            ""
+            if result.correct
+            else f"<p><strong>The right answer:</strong> {escape(result.right_answer)}</p>",
+            f'<p class="tl-explanation"><strong>Why:</strong> {escape(result.explanation)}</p>',
+        ]
+        status = "tl-right" if result.correct else "tl-wrong"
+        self.feedback.value = (
+            f'<div class="tl-feedback {status}" role="status">{"".join(parts)}</div>'
+        )
+
+
+class QuizView:
+    """All questions of a lesson, with a progress bar for the lesson and for the course."""
+
+    def __init__(self, lesson_id: str, tracker: ProgressTracker) -> None:
+        self.tracker = tracker
+        self.lesson = tracker.course.lesson(lesson_id)
+        self.lesson_bar = widgets.FloatProgress(
+            min=0, max=1, description="This lesson:", style=_WIDE_LABEL
+        )
+        self.course_bar = widgets.FloatProgress(
+            min=0, max=1, description="Whole course:", style=_WIDE_LABEL
+        )
+        self.lesson_text = widgets.HTML()
+        self.course_text = widgets.HTML()
+        self.questions = [
+            QuestionView(q, tracker, n) for n, q in enumerate(self.lesson.questions, start=1)
+        ]
+        self._refresh()
+        tracker.on_change(self._refresh)
+        bars = widgets.VBox(
+            [
+                widgets.HBox([self.lesson_bar, self.lesson_text]),
+                widgets.HBox([self.course_bar, self.course_text]),
+            ]
+        )
+        bars.add_class("tl-progress")
+        self.widget = widgets.VBox([bars, *(view.widget for view in self.questions)])
+        self.widget.add_class("tl-quiz")
+
+    def _refresh(self) -> None:
+        lesson = self.tracker.lesson_progress(self.lesson.id)
+        course = self.tracker.course_progress()
+        self.lesson_bar.value = lesson.fraction
+        self.course_bar.value = course.fraction
+        self.lesson_text.value = f'<span class="tl-progress-text">{lesson.describe()}</span>'
+        self.course_text.value = f'<span class="tl-progress-text">{course.describe()}</span>'
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def question_view(question_id: str, tracker: ProgressTracker, number: int = 1) -> QuestionView:
+    return QuestionView(tracker.course.questions[question_id], tracker, number)
