@@ -1,0 +1,34 @@
+"""Shared fixtures: a small, valid content folder that tests may break on purpose."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from twitchlearn.loading import CONTENT_DIR, read_course
+from twitchlearn.models import Course
+
+LESSON_01 = "lessons/01_what_is_twitching.yaml"
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    """A copy of the shipped course with lesson 01 only (the other lessons are still in the
+    works, and a test that breaks a file must not depend on them)."""
+    folder = tmp_path / "content"
+    (folder / "lessons").mkdir(parents=True)
+    shutil.copy(CONTENT_DIR / "sources.yaml", folder / "sources.yaml")
+    shutil.copy(CONTENT_DIR / LESSON_01, folder / LESSON_01)
+    yaml = YAML()
+    course = yaml.load(CONTENT_DIR / "course.yaml")
+    course["lessons"] = [LESSON_01]
+    yaml.dump(course, folder / "course.yaml")
+    return folder
+
+
+@pytest.fixture
+def small_course(content_dir: Path) -> Course:
+    return read_course(content_dir)

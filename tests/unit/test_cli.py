@@ -1,0 +1,123 @@
+"""`twitchlearn check`: a one-line summary on good content, file, field and fix on bad."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from tests.conftest import LESSON_01
+from twitchlearn.cli import main
+from twitchlearn.loading import CONTENT_DIR
+
+KINDS = ("matching", "multiple_select", "numeric", "single_choice", "true_false")
+SUMMARY = re.compile(
+    r"^OK: (?P<lessons>\d+) lessons, (?P<questions>\d+) questions \((?P<kinds>[^)]*)\), "
+    r"(?P<sources>\d+) sources in (?P<folder>.+)$"
+)
+
+
+def console_script() -> str:
+    script = Path(sys.executable).parent / "twitchlearn"
+    found = str(script) if script.exists() else shutil.which("twitchlearn")
+    if found is None:
+        pytest.fail("the twitchlearn console script is not installed; run pip install -e .")
+    return found
+
+
+def run_check(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [console_script(), "check", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def counts_by_kind(text: str) -> dict[str, int]:
+    pairs = [part.split(" ") for part in text.split(", ")]
+    return {kind: int(count) for count, kind in pairs}
+
+
+def break_numeric_tolerance(folder: Path) -> str:
+    """Give the first numeric question of lesson 01 a tolerance of -5; return its id."""
+    yaml = YAML()
+    path = folder / LESSON_01
+    data = yaml.load(path)
+    question = next(q for q in data["questions"] if q["kind"] == "numeric")
+    question["tolerance"] = -5
+    yaml.dump(data, path)
+    return str(question["id"])
+
+
+def test_check_shipped_content_with_the_console_script() -> None:
+    result = run_check()
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1, result.stdout
+    match = SUMMARY.match(lines[0])
+    assert match, lines[0]
+    assert int(match["lessons"]) == 7
+    kinds = counts_by_kind(match["kinds"])
+    assert tuple(sorted(kinds)) == KINDS
+    assert sum(kinds.values()) == int(match["questions"])
+    assert Path(match["folder"]) == CONTENT_DIR
+    assert result.stderr == ""
+
+
+def test_check_small_folder_counts_by_kind(
+    content_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(content_dir)]) == 0
+    out, err = capsys.readouterr()
+    match = SUMMARY.match(out.strip())
+    assert match, out
+    assert int(match["lessons"]) == 1
+    data = YAML(typ="safe").load(content_dir / LESSON_01)
+    expected: dict[str, int] = {}
+    for question in data["questions"]:
+        expected[question["kind"]] = expected.get(question["kind"], 0) + 1
+    assert counts_by_kind(match["kinds"]) == expected
+    assert int(match["questions"]) == len(data["questions"])
+    assert Path(match["folder"]) == content_dir
+    assert err == ""
+
+
+def test_check_broken_folder_exits_1_with_file_field_and_fix(
+    content_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    qid = break_numeric_tolerance(content_dir)
+    assert main(["check", str(content_dir)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"twitchlearn check: {content_dir}" in err
+    assert re.search(
+        rf"{re.escape(LESSON_01)}:\d+, question {re.escape(qid)}, field 'tolerance': "
+        r"the tolerance must be above zero\. Fix: give how far off an answer may be",
+        err,
+    ), err
+
+
+def test_check_broken_folder_with_the_console_script(content_dir: Path) -> None:
+    qid = break_numeric_tolerance(content_dir)
+    (content_dir / "sources.yaml").write_text("sources: [\n", encoding="utf-8")
+    result = run_check(str(content_dir))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert f"question {qid}, field 'tolerance'" in result.stderr
+    assert "Fix: give how far off an answer may be" in result.stderr
+    assert re.search(r"sources\.yaml:\d+: not valid YAML", result.stderr), result.stderr
+
+
+def test_check_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path / "nowhere")]) == 1
+    assert "content folder not found" in capsys.readouterr().err
+
+
+def test_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([])
+    assert info.value.code == 2
+    assert "usage: twitchlearn" in capsys.readouterr().err

@@ -1,0 +1,241 @@
+"""What twitchlearn's modules import: see twitchlearn/_purity.py for the rules and why."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import tomllib
+from email.parser import Parser
+from importlib.metadata import PackageNotFoundError, distribution, packages_distributions
+from pathlib import Path
+
+import pytest
+
+from twitchlearn import _purity
+from twitchlearn._purity import ALLOWED_FOR_CLI, ALLOWED_THIRD_PARTY, CLI_MODULES, UI_ONLY
+
+PACKAGE = Path(__file__).resolve().parents[2] / "twitchlearn"
+
+
+def package_modules() -> dict[str, Path]:
+    """Dotted module name -> file, for every module of the package except tests."""
+    modules = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE.parent).with_suffix("")
+        parts = relative.parts
+        if "tests" in parts or parts[-1].startswith("test_"):
+            continue
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        modules[".".join(parts)] = path
+    return modules
+
+
+def imported_names(source: str, module: str, *, is_package: bool = False) -> set[str]:
+    """Absolute dotted names `source` imports; `from a import b` gives both a and a.b."""
+    package = module if is_package else module.rpartition(".")[0]
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                origin = ".".join([*base, node.module] if node.module else base)
+            else:
+                origin = node.module or ""
+            names.add(origin)
+            names.update(f"{origin}.{alias.name}" for alias in node.names)
+        elif (  # importlib.import_module("x") and __import__("x") with a literal name
+            isinstance(node, ast.Call)
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+            and (
+                (isinstance(node.func, ast.Name) and node.func.id == "__import__")
+                or (isinstance(node.func, ast.Attribute) and node.func.attr == "import_module")
+            )
+        ):
+            names.add(node.args[0].value)
+    return names
+
+
+def role(module: str) -> str:
+    if module == "twitchlearn.ui" or module.startswith("twitchlearn.ui."):
+        return "ui"
+    return "cli" if module in CLI_MODULES else "core"
+
+
+def violations(source: str, module: str, *, is_package: bool = False) -> list[str]:
+    """Every import in `source` (the text of `module`) that breaks the rules of _purity."""
+    kind = role(module)
+    allowed = set(ALLOWED_THIRD_PARTY)
+    if kind == "cli":
+        allowed |= set(ALLOWED_FOR_CLI)
+    if kind == "core":
+        allowed -= UI_ONLY
+    found = []
+    for name in sorted(imported_names(source, module, is_package=is_package)):
+        top = name.split(".")[0]
+        if top == "twitchlearn":
+            if kind == "core" and role(name) != "core":
+                found.append(f"{module} (core) imports {name}, a {role(name)} module")
+        elif top in sys.stdlib_module_names or not top:
+            continue
+        elif top not in allowed:
+            why = "the ui's" if top in UI_ONLY else "not in _purity.ALLOWED_THIRD_PARTY"
+            found.append(f"{module} ({kind}) imports {top} ({why})")
+    return sorted(set(found))
+
+
+# --- the checker itself ----------------------------------------------------------------------
+
+
+def test_checker_flags_yaml_and_pydantic_in_the_core() -> None:
+    source = "import json\nimport attrs\nimport yaml\nfrom pydantic import BaseModel\n"
+    found = violations(source, "twitchlearn.loading")
+    assert found == [
+        "twitchlearn.loading (core) imports pydantic (not in _purity.ALLOWED_THIRD_PARTY)",
+        "twitchlearn.loading (core) imports yaml (not in _purity.ALLOWED_THIRD_PARTY)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import ipywidgets as widgets",
+        "from plotly import graph_objects",
+        "import anywidget",
+        "from IPython.display import display",
+        "from twitchlearn.ui import pages",
+        "from twitchlearn import ui",
+        "from .ui.quiz import QuizView",
+        "from . import server",
+        "import importlib\nimportlib.import_module('ipywidgets')",
+    ],
+)
+def test_checker_keeps_the_ui_and_the_server_out_of_the_core(source: str) -> None:
+    assert violations(source, "twitchlearn.scoring"), source
+
+
+def test_checker_lets_the_ui_and_the_cli_have_their_own() -> None:
+    ui_source = "import ipywidgets\nfrom twitchlearn.scoring import grade\nfrom . import _html\n"
+    assert violations(ui_source, "twitchlearn.ui.quiz") == []
+    assert violations("import voila\nimport tornado.web\n", "twitchlearn.server") == []
+    assert violations("import voila\n", "twitchlearn.ui.pages") != []
+    assert violations("import yaml\n", "twitchlearn.cli") != []
+
+
+def test_checker_resolves_relative_imports() -> None:
+    names = imported_names("from .. import models\nfrom ._html import x\n", "twitchlearn.ui.quiz")
+    assert {"twitchlearn.models", "twitchlearn.ui._html"} <= names
+    in_package = imported_names("from . import quiz\n", "twitchlearn.ui", is_package=True)
+    assert "twitchlearn.ui.quiz" in in_package
+
+
+def test_scan_finds_the_package_modules() -> None:
+    modules = package_modules()
+    assert {"twitchlearn", "twitchlearn.loading", "twitchlearn.scoring", "twitchlearn.cli"} <= set(
+        modules
+    )
+
+
+# --- the package -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", sorted(package_modules()))
+def test_module_imports_only_what_its_role_allows(module: str) -> None:
+    path = package_modules()[module]
+    source = path.read_text(encoding="utf-8")
+    found = violations(source, module, is_package=path.name == "__init__.py")
+    assert not found, "\n".join(found)
+
+
+# --- the allowed packages are pure-Python wheels --------------------------------------------
+
+
+def wheel_problems(wheel_text: str) -> list[str]:
+    """What stops a distribution's WHEEL metadata from being a pure-Python py3 wheel."""
+    wheel = Parser().parsestr(wheel_text)
+    problems = []
+    if (wheel.get("Root-Is-Purelib") or "").strip().lower() != "true":
+        problems.append(f"Root-Is-Purelib is {wheel.get('Root-Is-Purelib')!r}, not true")
+    tags = [tag.strip() for tag in wheel.get_all("Tag") or []]
+    py3_pure = False
+    for tag in tags:
+        python, _, rest = tag.partition("-")
+        if rest != "none-any":
+            problems.append(f"tag {tag} is built for one interpreter or platform")
+        elif "py3" in python.split(".") and set(python.split(".")) <= {"py2", "py3"}:
+            py3_pure = True
+    if not py3_pure:
+        problems.append(f"no py3-none-any tag among {tags}")
+    return problems
+
+
+def test_wheel_check_accepts_pure_and_refuses_compiled() -> None:
+    assert wheel_problems("Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n") == []
+    assert wheel_problems("Root-Is-Purelib: true\nTag: py2-none-any\nTag: py3-none-any\n") == []
+    assert wheel_problems("Root-Is-Purelib: true\nTag: py2.py3-none-any\n") == []
+    compiled = "Root-Is-Purelib: false\nTag: cp311-cp311-manylinux_2_17_x86_64\n"
+    problems = wheel_problems(compiled)  # pydantic-core and PyYAML wheels look like this
+    assert problems[0] == "Root-Is-Purelib is 'false', not true"
+    assert any("no py3-none-any tag" in p for p in problems)
+    assert wheel_problems("Root-Is-Purelib: true\nTag: py3-none-win_amd64\n")
+    assert wheel_problems("Root-Is-Purelib: true\n")
+
+
+@pytest.mark.parametrize(("import_name", "dist"), sorted(ALLOWED_THIRD_PARTY.items()))
+def test_allowed_package_is_a_pure_python_wheel(import_name: str, dist: str) -> None:
+    try:
+        wheel_text = distribution(dist).read_text("WHEEL")
+    except PackageNotFoundError:
+        pytest.fail(f"{dist} (for 'import {import_name}') is not installed")
+    assert wheel_text is not None, f"{dist} was not installed from a wheel (no WHEEL file)"
+    problems = wheel_problems(wheel_text)
+    assert not problems, f"{dist}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("import_name", "dist"), sorted({**ALLOWED_THIRD_PARTY, **ALLOWED_FOR_CLI}.items())
+)
+def test_allowed_import_name_belongs_to_its_distribution(import_name: str, dist: str) -> None:
+    providers = packages_distributions().get(import_name, [])
+    normalised = {p.lower().replace("_", "-") for p in providers}
+    assert dist.lower().replace("_", "-") in normalised, (import_name, providers)
+
+
+def test_ui_only_and_cli_lists_are_consistent() -> None:
+    assert set(UI_ONLY) <= set(ALLOWED_THIRD_PARTY)
+    assert not set(ALLOWED_FOR_CLI) & set(ALLOWED_THIRD_PARTY)
+    assert all(name.startswith("twitchlearn.") for name in CLI_MODULES)
+    assert _purity.__doc__
+    assert "Pyodide" in _purity.__doc__
+
+
+def _requirement_name(requirement: str) -> str:
+    name = re.split(r"[\s<>=!~;\[(]", requirement.strip(), maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_allowed_packages_are_installed_by_the_declared_dependencies() -> None:
+    # Importing a package that only happens to be installed would break a fresh install.
+    with (PACKAGE.parent / "pyproject.toml").open("rb") as file:
+        declared = tomllib.load(file)["project"]["dependencies"]
+    reachable: set[str] = set()
+    queue = [_requirement_name(r) for r in declared]
+    while queue:
+        name = queue.pop()
+        if name in reachable:
+            continue
+        reachable.add(name)
+        try:
+            requires = distribution(name).requires or []
+        except PackageNotFoundError:
+            continue
+        queue.extend(_requirement_name(r) for r in requires if "extra ==" not in r)
+    allowed = {**ALLOWED_THIRD_PARTY, **ALLOWED_FOR_CLI}
+    missing = sorted(d for d in allowed.values() if _requirement_name(d) not in reachable)
+    assert not missing, f"not installed by pyproject's dependencies: {missing}"

@@ -1,0 +1,63 @@
+"""Which third-party packages twitchlearn's own modules may import, and why.
+
+A serverless edition of the course is planned: the same notebooks running in the browser
+on Pyodide (JupyterLite), with no Python server at all. The core (models, loading, scoring
+and the other modules outside `twitchlearn/ui/`) and the ui (`twitchlearn/ui/`) must run
+there unchanged. Pyodide installs packages with micropip, which can bundle only pure-Python
+wheels (tag `py3-none-any`) from PyPI, besides the few compiled packages Pyodide builds
+itself. So every third-party package the core and the ui import must ship such a wheel.
+pydantic (whose validation lives in the compiled pydantic-core) and PyYAML (compiled
+against libyaml, and Pyodide's own build is not guaranteed) have none; that is why the
+models use attrs + cattrs and the content is read with ruamel.yaml.
+
+tests/unit/test_purity.py reads every module under `twitchlearn/` with `ast` and enforces:
+
+- core: every module outside `twitchlearn/ui/` and outside `CLI_MODULES`. May import the
+  standard library, twitchlearn's own core modules, and `ALLOWED_THIRD_PARTY` except
+  `UI_ONLY`. It never imports `twitchlearn.ui` or a command-line module, so the core runs
+  without any widget library (in a plain script, in tests, in a worker).
+- ui: `twitchlearn/ui/`. May also import `UI_ONLY` (the widget and chart libraries).
+- command line: `CLI_MODULES`. The `twitchlearn` command and the server it starts run on a
+  laptop or a server in ordinary CPython, never in the browser, so they are not part of
+  the Pyodide bundle. Besides `ALLOWED_THIRD_PARTY` they may import `ALLOWED_FOR_CLI`
+  (Voila and the Jupyter server stack), which need not be pure Python. `cli.py` must keep
+  importing `twitchlearn.server` lazily, inside the command that serves, so that
+  `twitchlearn check` works without the server stack.
+
+Each `ALLOWED_THIRD_PARTY` distribution is checked to be installed from a wheel with
+`Root-Is-Purelib: true` and a `py3-none-any` (or `py2.py3-none-any`) tag. Adding a package
+here is a decision for the browser edition: check first that it has such a wheel on PyPI.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ALLOWED_FOR_CLI", "ALLOWED_THIRD_PARTY", "CLI_MODULES", "UI_ONLY"]
+
+# Import name (the top-level module) -> distribution name on PyPI.
+ALLOWED_THIRD_PARTY: dict[str, str] = {
+    "attrs": "attrs",
+    "cattrs": "cattrs",
+    "ruamel": "ruamel.yaml",
+    "ipywidgets": "ipywidgets",
+    "plotly": "plotly",
+    "anywidget": "anywidget",
+    # Installed with ipywidgets (its own dependencies); the ui may use IPython.display
+    # and declare anywidget traits with traitlets. Both are pure-Python wheels.
+    "IPython": "ipython",
+    "traitlets": "traitlets",
+}
+
+# Of the above, what only the ui may import: the core never needs a widget or a chart.
+UI_ONLY: frozenset[str] = frozenset({"ipywidgets", "plotly", "anywidget", "IPython", "traitlets"})
+
+# Modules that make up the command line and the server; they never run in the browser.
+CLI_MODULES: frozenset[str] = frozenset(
+    {"twitchlearn.cli", "twitchlearn.server", "twitchlearn.__main__"}
+)
+
+# What the command-line modules may import on top of ALLOWED_THIRD_PARTY (import -> dist).
+ALLOWED_FOR_CLI: dict[str, str] = {
+    "voila": "voila",
+    "jupyter_server": "jupyter-server",
+    "tornado": "tornado",
+}
