@@ -1,0 +1,242 @@
+"""Class export: which attempt counts, totals, and a CSV a gradebook can read."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from twitchlearn.export import COLUMNS, TOTAL, ExportRow, export_rows, write_csv
+from twitchlearn.models import Course, Lesson, TrueFalseQuestion
+from twitchlearn.scoring import Grade
+from twitchlearn.store import Attempt, ProgressStore
+
+T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def question(qid: str, lesson: str) -> TrueFalseQuestion:
+    return TrueFalseQuestion(
+        id=qid, lesson=lesson, prompt="?", explanation="", sources=(), answer=True, feedback=""
+    )
+
+
+def lesson(lesson_id: str, number: int, qids: list[str]) -> Lesson:
+    return Lesson(
+        id=lesson_id,
+        number=number,
+        title=lesson_id,
+        overview="",
+        objectives=(),
+        sections=(),
+        key_points=(),
+        summary="",
+        sources=(),
+        questions=tuple(question(q, lesson_id) for q in qids),
+    )
+
+
+COURSE = Course(
+    title="Test course",
+    disclaimer="",
+    lessons=(lesson("one", 1, ["q-b", "q-a"]), lesson("two", 2, ["q-c"])),
+    sources={},
+)
+QIDS = ["q-b", "q-a", "q-c"]  # course order, not alphabetical
+
+
+def grade(qid: str, score: float) -> Grade:
+    return Grade(
+        question_id=qid,
+        score=score,
+        correct=score == 1.0,
+        feedback=(),
+        explanation="",
+        right_answer="",
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ProgressStore]:
+    with ProgressStore(tmp_path / "progress.sqlite3") as opened:
+        yield opened
+
+
+def add(
+    store: ProgressStore, learner: str, qid: str, score: float, minute: int, cls: str = "7B"
+) -> Attempt:
+    return store.record(
+        learner, cls, qid, "x", grade(qid, score), now=T0 + timedelta(minutes=minute)
+    )
+
+
+@pytest.fixture
+def filled(store: ProgressStore) -> ProgressStore:
+    # Ann: q-b three times (0.5, 1.0, 0.0), q-c once (0.0). Ben: q-a twice (1.0, 1.0).
+    add(store, "Ann", "q-b", 0.5, 1)
+    add(store, "Ann", "q-b", 1.0, 2)
+    add(store, "Ben", "q-a", 1.0, 3)
+    add(store, "Ann", "q-b", 0.0, 4)
+    add(store, "Ann", "q-c", 0.0, 5)
+    add(store, "Ben", "q-a", 1.0, 6)
+    add(store, "Ann", "q-a", 1.0, 7, cls="other class")
+    add(store, "Ann", "removed-question", 1.0, 8)
+    return store
+
+
+def by_key(rows: list[ExportRow]) -> dict[tuple[str, str], ExportRow]:
+    return {(r.learner, r.question_id): r for r in rows}
+
+
+@pytest.mark.parametrize(
+    ("policy", "score", "minute"),
+    [("first", 0.5, 1), ("last", 0.0, 4), ("best", 1.0, 2)],
+)
+def test_policy_chooses_the_attempt_that_counts(
+    filled: ProgressStore, policy: str, score: float, minute: int
+) -> None:
+    rows = by_key(export_rows(filled, COURSE, "7B", policy))  # type: ignore[arg-type]
+    row = rows["Ann", "q-b"]
+    assert (row.score, row.attempts, row.lesson) == (score, 3, "one")
+    assert row.correct == int(score == 1.0)
+    assert row.answered_at == T0 + timedelta(minutes=minute)
+
+
+def test_best_takes_the_earliest_of_equal_scores(filled: ProgressStore) -> None:
+    row = by_key(export_rows(filled, COURSE, "7B", "best"))["Ben", "q-a"]
+    assert (row.score, row.attempts, row.answered_at) == (1.0, 2, T0 + timedelta(minutes=3))
+
+
+def test_one_row_per_learner_and_course_question_then_a_total(filled: ProgressStore) -> None:
+    rows = export_rows(filled, COURSE, "7B", "last")
+    assert [(r.learner, r.question_id) for r in rows] == [
+        ("Ann", "q-b"),
+        ("Ann", "q-a"),
+        ("Ann", "q-c"),
+        ("Ann", TOTAL),
+        ("Ben", "q-b"),
+        ("Ben", "q-a"),
+        ("Ben", "q-c"),
+        ("Ben", TOTAL),
+    ]
+    assert {r.class_code for r in rows} == {"7B"}
+    unanswered = by_key(rows)["Ann", "q-a"]  # answered only in the other class
+    assert (unanswered.score, unanswered.max_score, unanswered.correct) == (0.0, 1.0, 0)
+    assert (unanswered.attempts, unanswered.answered_at) == (0, None)
+
+
+@pytest.mark.parametrize("policy", ["first", "last", "best"])
+def test_totals_add_up(filled: ProgressStore, policy: str) -> None:
+    rows = export_rows(filled, COURSE, "7B", policy)  # type: ignore[arg-type]
+    for learner in ("Ann", "Ben"):
+        mine = [r for r in rows if r.learner == learner and r.question_id != TOTAL]
+        (total,) = [r for r in rows if r.learner == learner and r.question_id == TOTAL]
+        assert math.isclose(total.score, sum(r.score for r in mine))
+        assert total.max_score == sum(r.max_score for r in mine) == len(QIDS)
+        assert total.correct == sum(r.correct for r in mine)
+        assert total.attempts == sum(r.attempts for r in mine)
+        assert total.answered_at == max(r.answered_at for r in mine if r.answered_at)
+    totals = {r.learner: r for r in rows if r.question_id == TOTAL}
+    assert totals["Ann"].attempts == 4  # the removed question's attempt is not counted
+    assert totals["Ben"].score == 1.0
+
+
+def test_empty_class_exports_nothing(filled: ProgressStore) -> None:
+    assert export_rows(filled, COURSE, "no such class", "best") == []
+
+
+def test_unknown_policy_is_refused(filled: ProgressStore) -> None:
+    with pytest.raises(ValueError, match="Unknown policy 'worst'"):
+        export_rows(filled, COURSE, "7B", "worst")  # type: ignore[arg-type]
+
+
+def test_csv_parses_back(filled: ProgressStore, tmp_path: Path) -> None:
+    add(filled, 'Zoë, "the" Ñ\nnew', "q-b", 0.5, 9)
+    rows = export_rows(filled, COURSE, "7B", "best")
+    path = tmp_path / "out" / "grades.csv"
+    path.parent.mkdir()
+    write_csv(rows, path)
+    with path.open(encoding="utf-8", newline="") as file:
+        parsed = list(csv.DictReader(file))
+    assert list(parsed[0]) == list(COLUMNS)
+    assert len(parsed) == len(rows)
+    for line, row in zip(parsed, rows, strict=True):
+        assert line["learner"] == row.learner
+        assert line["class"] == row.class_code
+        assert line["question_id"] == row.question_id
+        assert line["lesson"] == row.lesson
+        assert math.isclose(float(line["score"]), row.score, abs_tol=1e-6)
+        assert float(line["max_score"]) == row.max_score
+        assert int(line["correct"]) == row.correct
+        assert int(line["attempts"]) == row.attempts
+        expected = None if row.answered_at is None else row.answered_at.replace(microsecond=0)
+        parsed_at = datetime.fromisoformat(line["answered_at"]) if line["answered_at"] else None
+        assert parsed_at == expected
+    assert path.read_bytes().startswith(b"learner,class,question_id")  # UTF-8, no BOM
+    assert "Zoë".encode() in path.read_bytes()
+
+
+def test_csv_to_an_open_file_and_thirds_stay_readable(store: ProgressStore) -> None:
+    add(store, "Ann", "q-b", 1 / 3, 1)
+    buffer = io.StringIO(newline="")
+    write_csv(export_rows(store, COURSE, "7B", "first"), buffer)
+    parsed = list(csv.DictReader(io.StringIO(buffer.getvalue(), newline="")))
+    assert [line["score"] for line in parsed] == ["0.333333", "0", "0", "0.333333"]
+    assert [line["max_score"] for line in parsed] == ["1", "1", "1", "3"]
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx"])
+def test_csv_neutralises_spreadsheet_formulas(store: ProgressStore, name: str) -> None:
+    add(store, name, "q-b", 1.0, 1, cls=name)
+    buffer = io.StringIO(newline="")
+    write_csv(export_rows(store, COURSE, name, "best"), buffer)
+    first = next(csv.DictReader(io.StringIO(buffer.getvalue(), newline="")))
+    assert first["learner"] == first["class"] == "'" + name
+
+
+# Attempts: (learner, question, score); each recorded a minute after the one before.
+attempt_lists = st.lists(
+    st.tuples(
+        st.sampled_from(["Ann", "ben", "Cleo", "ann"]),
+        st.sampled_from(QIDS),
+        st.sampled_from([0.0, 0.25, 0.5, 1.0]),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(attempt_lists, st.sampled_from(["first", "last", "best"]))
+def test_export_matches_a_plain_python_reference(
+    tmp_path_factory: pytest.TempPathFactory,
+    attempts: list[tuple[str, str, float]],
+    policy: str,
+) -> None:
+    path = tmp_path_factory.getbasetemp() / f"{uuid.uuid4()}.sqlite3"
+    with ProgressStore(path) as store:
+        for minute, (learner, qid, score) in enumerate(attempts):
+            add(store, learner, qid, score, minute)
+        rows = by_key(export_rows(store, COURSE, "7B", policy))  # type: ignore[arg-type]
+    for learner in {a[0] for a in attempts}:
+        for qid in QIDS:
+            mine = [(m, s) for m, (who, q, s) in enumerate(attempts) if (who, q) == (learner, qid)]
+            row = rows[learner, qid]
+            assert row.attempts == len(mine)
+            if not mine:
+                assert row.answered_at is None
+                continue
+            if policy == "first":
+                minute, score = mine[0]
+            elif policy == "last":
+                minute, score = mine[-1]
+            else:
+                minute, score = max(mine, key=lambda ms: (ms[1], -ms[0]))
+            assert (row.score, row.answered_at) == (score, T0 + timedelta(minutes=minute))
+    assert len(rows) == len({a[0] for a in attempts}) * (len(QIDS) + 1)

@@ -1,0 +1,155 @@
+"""A class's results as rows and as a CSV file a gradebook can import.
+
+`export_rows(store, course, class_code, policy)` gives, for every learner with an attempt in
+the class, one row per question of the course (in course order; 0 points and 0 attempts when
+unanswered) and then one total row (question_id "TOTAL"). `policy` says which attempt counts
+when a question was answered more than once: "first", "last" or "best" (highest score, the
+earliest of equal scores). Attempts at question ids the course does not have (removed from the
+content) are not exported.
+
+`write_csv(rows, target)` writes them as UTF-8 CSV with a header row. Text that a spreadsheet
+would run as a formula (starting with = + - @ or a tab) is prefixed with a single quote.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Final, TextIO
+
+import attrs
+
+from twitchlearn.models import Course
+from twitchlearn.store import POLICIES, CountedAttempt, Policy, ProgressStore
+
+__all__ = ["COLUMNS", "POLICIES", "TOTAL", "ExportRow", "Policy", "export_rows", "write_csv"]
+
+TOTAL: Final = "TOTAL"  # the question_id of each learner's total row
+COLUMNS: Final = (
+    "learner",
+    "class",
+    "question_id",
+    "lesson",
+    "score",
+    "max_score",
+    "correct",
+    "attempts",
+    "answered_at",
+)
+
+
+@attrs.frozen(kw_only=True)
+class ExportRow:
+    learner: str
+    class_code: str
+    question_id: str  # TOTAL on the total row
+    lesson: str  # the lesson id; "" on the total row
+    score: float
+    max_score: float
+    correct: int  # 1 or 0; on the total row, the number of questions answered right
+    attempts: int  # on the total row, all attempts at the course's questions
+    answered_at: datetime | None  # of the attempt counted; the latest on the total row
+
+
+def export_rows(
+    store: ProgressStore, course: Course, class_code: str, policy: Policy
+) -> list[ExportRow]:
+    """One row per learner and course question, then the learner's total; see the module doc."""
+    counted: dict[str, dict[str, CountedAttempt]] = {}
+    for chosen in store.counted_attempts(class_code, policy):
+        counted.setdefault(chosen.learner, {})[chosen.question_id] = chosen
+    questions = list(course.questions.values())
+    rows: list[ExportRow] = []
+    for learner in sorted(counted, key=lambda name: (name.casefold(), name)):
+        mine = counted[learner]
+        score = max_score = 0.0
+        right = attempts = 0
+        last: datetime | None = None
+        for question in questions:
+            attempt = mine.get(question.id)
+            if attempt is None:
+                row = ExportRow(
+                    learner=learner,
+                    class_code=class_code,
+                    question_id=question.id,
+                    lesson=question.lesson,
+                    score=0.0,
+                    max_score=1.0,
+                    correct=0,
+                    attempts=0,
+                    answered_at=None,
+                )
+            else:
+                row = ExportRow(
+                    learner=learner,
+                    class_code=class_code,
+                    question_id=question.id,
+                    lesson=question.lesson,
+                    score=attempt.score,
+                    max_score=attempt.max_score,
+                    correct=int(attempt.correct),
+                    attempts=attempt.attempts,
+                    answered_at=attempt.answered_at,
+                )
+                if last is None or attempt.answered_at > last:
+                    last = attempt.answered_at
+            rows.append(row)
+            score += row.score
+            max_score += row.max_score
+            right += row.correct
+            attempts += row.attempts
+        rows.append(
+            ExportRow(
+                learner=learner,
+                class_code=class_code,
+                question_id=TOTAL,
+                lesson="",
+                score=score,
+                max_score=max_score,
+                correct=right,
+                attempts=attempts,
+                answered_at=last,
+            )
+        )
+    return rows
+
+
+def write_csv(rows: Iterable[ExportRow], target: str | os.PathLike[str] | TextIO) -> None:
+    """Write `rows` as CSV with a header row: to a path (UTF-8) or to an open text file
+    (open it with newline="")."""
+    if isinstance(target, str | os.PathLike):
+        with open(target, "w", encoding="utf-8", newline="") as file:
+            _write(rows, file)
+    else:
+        _write(rows, target)
+
+
+def _write(rows: Iterable[ExportRow], file: TextIO) -> None:
+    writer = csv.writer(file)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(
+            (
+                _text(row.learner),
+                _text(row.class_code),
+                _text(row.question_id),
+                _text(row.lesson),
+                _number(row.score),
+                _number(row.max_score),
+                row.correct,
+                row.attempts,
+                "" if row.answered_at is None else row.answered_at.isoformat(timespec="seconds"),
+            )
+        )
+
+
+def _text(value: str) -> str:
+    """`value`, made inert if a spreadsheet would read it as a formula (CSV injection)."""
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+
+
+def _number(value: float) -> str:
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text

@@ -1,0 +1,637 @@
+"""The progress store: every attempt at every question, in one SQLite file.
+
+Where:  the path in the environment variable TWITCHLEARN_DB, or else
+        $XDG_DATA_HOME/twitchlearn/progress.sqlite3 (default ~/.local/share/twitchlearn/...).
+
+Several Voila kernels (separate processes) write to the same file at once: the database runs
+in WAL mode, each write is one `BEGIN IMMEDIATE` transaction, and a busy timeout makes a
+writer wait for another instead of failing. The schema is versioned with PRAGMA user_version;
+`MIGRATIONS` is the ordered list of steps from an empty file to the current version.
+
+Anything that goes wrong with the file (damaged, not a database, read-only, folder missing,
+locked for too long, disk full) raises `StoreError` with the path and what to do. The UI opens
+the store with `open_store()`, which never fails: when the file cannot be used it warns
+(`TwitchlearnWarning`) and returns a store kept in memory, so the lessons still work and
+progress lasts for the session only.
+
+Answers are saved as JSON: a choice id (str), a list of choice ids (multiple select; a set is
+saved sorted), a bool, a number, or an object of left id -> right id (matching).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import threading
+import warnings
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Final, Literal, TypeAlias
+
+import attrs
+
+from twitchlearn.errors import StoreError, TwitchlearnWarning
+from twitchlearn.review import ReviewState, next_state
+from twitchlearn.scoring import Grade
+
+__all__ = [
+    "DB_ENV",
+    "MIGRATIONS",
+    "POLICIES",
+    "SCHEMA_VERSION",
+    "Answer",
+    "Attempt",
+    "CountedAttempt",
+    "Policy",
+    "ProgressStore",
+    "decode_answer",
+    "default_path",
+    "encode_answer",
+    "format_time",
+    "open_store",
+    "parse_time",
+]
+
+DB_ENV: Final = "TWITCHLEARN_DB"
+
+# A decoded answer. Multiple select answers come back as a list of choice ids.
+Answer: TypeAlias = str | bool | int | float | list[str] | dict[str, str]
+
+# Step i takes the schema from version i to version i + 1. Append; never edit a released step.
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
+    (
+        """
+        CREATE TABLE attempts (
+            id          INTEGER PRIMARY KEY,
+            learner     TEXT NOT NULL,
+            class_code  TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            answer      TEXT NOT NULL,           -- JSON, see encode_answer
+            score       REAL NOT NULL,
+            max_score   REAL NOT NULL,
+            correct     INTEGER NOT NULL CHECK (correct IN (0, 1)),
+            answered_at TEXT NOT NULL            -- UTC, format_time()
+        )
+        """,
+        "CREATE INDEX attempts_by_class ON attempts (class_code, learner, question_id, score)",
+    ),
+    (
+        """
+        CREATE TABLE reviews (
+            learner     TEXT NOT NULL,
+            class_code  TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            box         INTEGER NOT NULL CHECK (box BETWEEN 1 AND 5),
+            due_at      TEXT NOT NULL,           -- UTC, format_time()
+            PRIMARY KEY (learner, class_code, question_id)
+        ) WITHOUT ROWID
+        """,
+    ),
+)
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+_MEMORY = ":memory:"
+
+# Which attempt counts in an export, when a learner answered a question more than once.
+Policy: TypeAlias = Literal["first", "last", "best"]
+POLICIES: Final[tuple[Policy, ...]] = ("first", "last", "best")
+# Per learner and question of one class: the attempt that counts, and how many there were.
+# Grouped on the index attempts_by_class; "best" is the earliest attempt with the top score.
+_COUNTED_QUERIES: Final[dict[str, str]] = {
+    "first": (
+        "SELECT a.learner, a.question_id, a.score, a.max_score, a.correct, a.answered_at, g.n"
+        " FROM (SELECT learner, question_id, min(id) AS pick, count(*) AS n FROM attempts"
+        "  WHERE class_code = ?1 GROUP BY learner, question_id) AS g"
+        " JOIN attempts AS a ON a.id = g.pick ORDER BY g.learner, g.question_id"
+    ),
+    "last": (
+        "SELECT a.learner, a.question_id, a.score, a.max_score, a.correct, a.answered_at, g.n"
+        " FROM (SELECT learner, question_id, max(id) AS pick, count(*) AS n FROM attempts"
+        "  WHERE class_code = ?1 GROUP BY learner, question_id) AS g"
+        " JOIN attempts AS a ON a.id = g.pick ORDER BY g.learner, g.question_id"
+    ),
+    "best": (
+        "SELECT a.learner, a.question_id, a.score, a.max_score, a.correct, a.answered_at, g.n"
+        " FROM (SELECT learner, question_id, max(score) AS top, count(*) AS n FROM attempts"
+        "  WHERE class_code = ?1 GROUP BY learner, question_id) AS g"
+        " JOIN attempts AS a ON a.id = (SELECT min(id) FROM attempts AS b"
+        "  WHERE b.class_code = ?1 AND b.learner = g.learner"
+        "  AND b.question_id = g.question_id AND b.score = g.top)"
+        " ORDER BY g.learner, g.question_id"
+    ),
+}
+
+
+@attrs.frozen(kw_only=True)
+class Attempt:
+    """One answer to one question, as saved."""
+
+    id: int  # increases in the order attempts were saved
+    learner: str
+    class_code: str
+    question_id: str
+    answer: Answer
+    score: float
+    max_score: float
+    correct: bool
+    answered_at: datetime  # timezone-aware, UTC
+
+
+@attrs.frozen(kw_only=True)
+class CountedAttempt:
+    """The attempt that counts for one learner and question, and how many attempts there were."""
+
+    learner: str
+    question_id: str
+    score: float
+    max_score: float
+    correct: bool
+    attempts: int
+    answered_at: datetime
+
+
+# --- answers as JSON ---------------------------------------------------------------------
+
+
+def encode_answer(answer: object) -> str:
+    """The JSON text saved for `answer`. Raises ValueError for anything that is not an answer."""
+    return json.dumps(_plain(answer), allow_nan=False, sort_keys=True, separators=(",", ":"))
+
+
+def decode_answer(text: str) -> Answer:
+    """The answer saved as `text` by `encode_answer` (a set comes back as a sorted list)."""
+    value: object = json.loads(text)
+    if isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return [str(item) for item in value]
+    if isinstance(value, dict) and all(isinstance(item, str) for item in value.values()):
+        return {str(key): str(item) for key, item in value.items()}
+    raise ValueError(f"Not a saved answer: {text[:200]!r}")
+
+
+def _plain(answer: object) -> Answer:
+    if isinstance(answer, str | bool):
+        return answer
+    if isinstance(answer, int | float):
+        if not math.isfinite(answer):
+            raise ValueError(f"Cannot save the answer {answer!r}: it is not a finite number.")
+        return answer
+    if isinstance(answer, Mapping):
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in answer.items()):
+            raise ValueError(f"Cannot save the answer {answer!r}: keys and values must be ids.")
+        return dict(answer)
+    if isinstance(answer, Collection) and not isinstance(answer, bytes):
+        if not all(isinstance(item, str) for item in answer):
+            raise ValueError(f"Cannot save the answer {answer!r}: it must hold choice ids.")
+        if isinstance(answer, set | frozenset):
+            return sorted(answer)
+        return list(answer)
+    raise ValueError(f"Cannot save an answer of type {type(answer).__name__}: {answer!r}.")
+
+
+# --- times -------------------------------------------------------------------------------
+
+
+def format_time(moment: datetime) -> str:
+    """`moment` (aware) as fixed-width UTC text that sorts in time order."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"Times saved in the store must be timezone-aware; got {moment!r}.")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+# --- where the file lives ----------------------------------------------------------------
+
+
+def default_path(environ: Mapping[str, str] | None = None) -> Path:
+    """TWITCHLEARN_DB if set, else the per-user data folder (XDG_DATA_HOME or ~/.local/share)."""
+    env = os.environ if environ is None else environ
+    explicit = env.get(DB_ENV, "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    data_home = env.get("XDG_DATA_HOME", "").strip()
+    # The XDG spec says to ignore a relative XDG_DATA_HOME.
+    base = Path(data_home) if data_home and Path(data_home).is_absolute() else None
+    if base is None:
+        base = Path.home() / ".local" / "share"
+    return base / "twitchlearn" / "progress.sqlite3"
+
+
+# --- the store ---------------------------------------------------------------------------
+
+_FIX = f"Set {DB_ENV} to the path of a file in a folder you can write to"
+_FIX_LOWER = _FIX[0].lower() + _FIX[1:]
+
+
+def _problem(path: str, exc: BaseException, doing: str) -> StoreError:
+    """A StoreError saying what happened to the file at `path`, and what to do."""
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    detail = str(exc)
+    if code.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+        message = (
+            f"The progress database {path} is damaged or is not a twitchlearn database "
+            f"({detail}). Progress cannot be saved. Move the file aside (keep it; it may be "
+            f"recoverable with the sqlite3 .recover command) and twitchlearn will start a new "
+            f"one there, or {_FIX_LOWER}."
+        )
+    elif code.startswith("SQLITE_READONLY"):
+        message = (
+            f"The progress database {path} is read-only ({detail}), so progress cannot be "
+            f"saved. Make the file and its folder writable, or {_FIX_LOWER}."
+        )
+    elif code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        message = (
+            f"The progress database {path} stayed locked by another process for too long "
+            f"({detail}) while {doing}. Try again; if it keeps happening, check that no "
+            f"program holds the file open, or {_FIX_LOWER}."
+        )
+    elif code.startswith("SQLITE_FULL"):
+        message = (
+            f"The disk holding the progress database {path} is full ({detail}). "
+            f"Free some space, or {_FIX_LOWER} on another disk."
+        )
+    elif code.startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_PERM", "SQLITE_AUTH")):
+        message = (
+            f"The progress database {path} cannot be opened or written ({detail}). "
+            f"Check that its folder exists and is writable, or {_FIX_LOWER}."
+        )
+    else:
+        message = (
+            f"The progress database {path} failed while {doing} ({detail}). "
+            f"{_FIX} to use a different file."
+        )
+    return StoreError(message)
+
+
+class ProgressStore:
+    """Attempts and review schedules in one SQLite file. Use as a context manager or close().
+
+    `read_only=True` opens an existing file without ever writing to it (writes raise
+    StoreError). `timeout` is how long, in seconds, a write waits for other writers.
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, read_only: bool = False, timeout: float = 10.0
+    ) -> None:
+        self.read_only = read_only
+        self.not_saving: str | None = None  # set by open_store() when it fell back to memory
+        self._closed = False
+        self._lock = threading.Lock()
+        raw = os.fspath(path)
+        self.persistent = raw != _MEMORY
+        self.path = Path(raw).expanduser().absolute() if self.persistent else None
+        where = str(self.path) if self.path is not None else _MEMORY
+        self._where = where
+        if self.path is not None and not read_only:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                blocker = next((p for p in self.path.parents if p.is_file()), None)
+                reason = (
+                    f"{blocker} is a file, not a folder"
+                    if blocker is not None
+                    else f"{exc.strerror or exc}: {exc.filename or self.path.parent}"
+                )
+                raise StoreError(
+                    f"The folder for the progress database {where} cannot be created "
+                    f"({reason}), so progress cannot be saved. {_FIX}."
+                ) from exc
+        if self.path is None:
+            uri = "file::memory:"
+        else:
+            mode = "ro" if read_only else "rwc"
+            uri = f"{self.path.as_uri()}?mode={mode}"
+        try:
+            self._db = sqlite3.connect(
+                uri,
+                uri=True,
+                timeout=timeout,
+                isolation_level=None,  # autocommit; transactions are explicit BEGIN IMMEDIATE
+                check_same_thread=False,  # guarded by self._lock
+            )
+        except sqlite3.Error as exc:
+            raise _problem(where, exc, "opening it") from exc
+        try:
+            self._setup(timeout)
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise _problem(where, exc, "opening it") from exc
+        except StoreError:
+            self._db.close()
+            raise
+
+    @classmethod
+    def open_default(cls, *, timeout: float = 10.0) -> ProgressStore:
+        """The store at `default_path()`. Raises StoreError when it cannot be used."""
+        return cls(default_path(), timeout=timeout)
+
+    @classmethod
+    def in_memory(cls) -> ProgressStore:
+        """A store that lasts as long as this object: nothing is written to disk."""
+        return cls(_MEMORY)
+
+    def _setup(self, timeout: float) -> None:
+        db = self._db
+        db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        version = self._user_version()  # the first read: fails here on a damaged file
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"The progress database {self._where} was written by a newer twitchlearn "
+                f"(schema version {version}; this one knows up to {SCHEMA_VERSION}). "
+                f"Upgrade twitchlearn, or {_FIX_LOWER}."
+            )
+        if self.read_only:
+            if version < SCHEMA_VERSION:
+                raise StoreError(
+                    f"The progress database {self._where} is opened read-only but needs "
+                    f"upgrading from schema version {version} to {SCHEMA_VERSION}. Open it once "
+                    f"with write access, or {_FIX_LOWER}."
+                )
+            return
+        if self.persistent:
+            # Persistent in the file; every connection after the first finds WAL already set.
+            db.execute("PRAGMA journal_mode = WAL")
+            # With WAL, NORMAL never corrupts the file; a power cut may lose the last commits.
+            db.execute("PRAGMA synchronous = NORMAL")
+        if version < SCHEMA_VERSION:
+            with self._transaction("upgrading its schema"):
+                # Another process may have upgraded it while this one waited for the lock.
+                for step in range(self._user_version(), SCHEMA_VERSION):
+                    for statement in MIGRATIONS[step]:
+                        db.execute(statement)
+                    db.execute(f"PRAGMA user_version = {step + 1}")
+
+    def _user_version(self) -> int:
+        row = self._db.execute("PRAGMA user_version").fetchone()
+        return int(row[0])
+
+    @contextmanager
+    def _transaction(self, doing: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction; rolled back on any error, sqlite errors become StoreError."""
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _problem(self._where, exc, doing) from exc
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException as exc:
+            if db.in_transaction:
+                with suppress(sqlite3.Error):  # the original error says more
+                    db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise _problem(self._where, exc, doing) from exc
+            raise
+
+    @contextmanager
+    def _reading(self, doing: str) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._check_open()
+            try:
+                yield self._db
+            except sqlite3.Error as exc:
+                raise _problem(self._where, exc, doing) from exc
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError(f"The progress store {self._where} is closed.")
+
+    # --- writing -------------------------------------------------------------------------
+
+    def record(
+        self,
+        learner: str,
+        class_code: str,
+        question_id: str,
+        answer: object,
+        grade: Grade,
+        *,
+        now: datetime | None = None,
+    ) -> Attempt:
+        """Save one attempt (and update the question's review schedule) in one transaction."""
+        if grade.question_id != question_id:
+            raise ValueError(
+                f"The grade is for question {grade.question_id!r}, not {question_id!r}."
+            )
+        for name, text in (("learner", learner), ("class code", class_code)):
+            _check_text(name, text)
+        answered_at = datetime.now(UTC) if now is None else now
+        when = format_time(answered_at)
+        answered_at = parse_time(when)
+        encoded = encode_answer(answer)
+        with self._lock:
+            self._check_open()
+            with self._transaction("saving an answer") as db:
+                cursor = db.execute(
+                    "INSERT INTO attempts (learner, class_code, question_id, answer, score,"
+                    " max_score, correct, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        learner,
+                        class_code,
+                        question_id,
+                        encoded,
+                        float(grade.score),
+                        float(grade.max_score),
+                        int(grade.correct),
+                        when,
+                    ),
+                )
+                attempt_id = cursor.lastrowid
+                key = (learner, class_code, question_id)
+                row = db.execute(
+                    "SELECT box, due_at FROM reviews"
+                    " WHERE learner = ? AND class_code = ? AND question_id = ?",
+                    key,
+                ).fetchone()
+                before = None if row is None else ReviewState(box=row[0], due_at=parse_time(row[1]))
+                after = next_state(before, correct=grade.correct, answered_at=answered_at)
+                if after is not None and after != before:
+                    db.execute(
+                        "INSERT INTO reviews (learner, class_code, question_id, box, due_at)"
+                        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (learner, class_code, question_id)"
+                        " DO UPDATE SET box = excluded.box, due_at = excluded.due_at",
+                        (*key, after.box, format_time(after.due_at)),
+                    )
+        assert attempt_id is not None
+        return Attempt(
+            id=attempt_id,
+            learner=learner,
+            class_code=class_code,
+            question_id=question_id,
+            answer=decode_answer(encoded),
+            score=float(grade.score),
+            max_score=float(grade.max_score),
+            correct=grade.correct,
+            answered_at=answered_at,
+        )
+
+    # --- reading -------------------------------------------------------------------------
+
+    def attempts(
+        self,
+        *,
+        learner: str | None = None,
+        class_code: str | None = None,
+        question_id: str | None = None,
+    ) -> list[Attempt]:
+        """Saved attempts matching every filter given, in the order they were saved."""
+        clauses: list[str] = []
+        params: list[str] = []
+        for column, value in (
+            ("learner", learner),
+            ("class_code", class_code),
+            ("question_id", question_id),
+        ):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._reading("reading attempts") as db:
+            rows = db.execute(_SELECT_ATTEMPTS + where + " ORDER BY id", params).fetchall()
+        return [_attempt(row) for row in rows]
+
+    def latest(self, learner: str, class_code: str) -> dict[str, Attempt]:
+        """The last saved attempt at each question `learner` answered in `class_code`."""
+        with self._reading("reading attempts") as db:
+            rows = db.execute(
+                "SELECT id, learner, class_code, question_id, answer, score, max_score, correct,"
+                " answered_at FROM attempts WHERE id IN (SELECT max(id) FROM attempts"
+                " WHERE learner = ? AND class_code = ? GROUP BY question_id) ORDER BY id",
+                (learner, class_code),
+            ).fetchall()
+        return {row[3]: _attempt(row) for row in rows}
+
+    def review_states(self, learner: str, class_code: str) -> dict[str, ReviewState]:
+        """The Leitner box and due time of every question `learner` has got wrong."""
+        with self._reading("reading the review schedule") as db:
+            rows = db.execute(
+                "SELECT question_id, box, due_at FROM reviews"
+                " WHERE learner = ? AND class_code = ? ORDER BY question_id",
+                (learner, class_code),
+            ).fetchall()
+        return {qid: ReviewState(box=box, due_at=parse_time(due)) for qid, box, due in rows}
+
+    def due_for_review(self, learner: str, class_code: str, now: datetime) -> list[str]:
+        """Question ids due again at `now` (aware), the longest overdue first."""
+        with self._reading("reading the review schedule") as db:
+            rows = db.execute(
+                "SELECT question_id FROM reviews WHERE learner = ? AND class_code = ?"
+                " AND due_at <= ? ORDER BY due_at, question_id",
+                (learner, class_code, format_time(now)),
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def counted_attempts(self, class_code: str, policy: Policy) -> list[CountedAttempt]:
+        """Per learner and question in `class_code`: the attempt that counts under `policy`
+        ("first", "last" or "best": the highest score, the earliest of equals) and how many
+        attempts there were. Grouped in SQL; ordered by learner, then question id."""
+        try:
+            query = _COUNTED_QUERIES[policy]
+        except KeyError:
+            raise ValueError(
+                f"Unknown policy {policy!r}; use one of {', '.join(map(repr, POLICIES))}."
+            ) from None
+        with self._reading("exporting a class") as db:
+            rows = db.execute(query, (class_code,)).fetchall()
+        return [
+            CountedAttempt(
+                learner=learner,
+                question_id=question_id,
+                score=score,
+                max_score=max_score,
+                correct=bool(correct),
+                attempts=n,
+                answered_at=parse_time(when),
+            )
+            for learner, question_id, score, max_score, correct, when, n in rows
+        ]
+
+    # --- closing -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._db.close()
+
+    def __enter__(self) -> ProgressStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"ProgressStore({self._where!r}, read_only={self.read_only})"
+
+
+_SELECT_ATTEMPTS = (
+    "SELECT id, learner, class_code, question_id, answer, score, max_score, correct,"
+    " answered_at FROM attempts"
+)
+
+
+def _attempt(row: tuple[object, ...]) -> Attempt:
+    attempt_id, learner, class_code, question_id, answer, score, max_score, correct, when = row
+    assert isinstance(attempt_id, int)
+    assert isinstance(answer, str)
+    assert isinstance(score, float)
+    assert isinstance(max_score, float)
+    assert isinstance(when, str)
+    return Attempt(
+        id=attempt_id,
+        learner=str(learner),
+        class_code=str(class_code),
+        question_id=str(question_id),
+        answer=decode_answer(answer),
+        score=score,
+        max_score=max_score,
+        correct=bool(correct),
+        answered_at=parse_time(when),
+    )
+
+
+def _check_text(name: str, text: str) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"The {name} must be text; got {type(text).__name__}.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise StoreError(
+            f"The {name} {text!r} cannot be saved: it holds characters that are not valid "
+            f"text ({exc.reason}). Type it again."
+        ) from exc
+
+
+def open_store(path: str | os.PathLike[str] | None = None) -> ProgressStore:
+    """The store at `path` (default: `default_path()`), or, when that file cannot be used,
+    a store in memory after a `TwitchlearnWarning` that says why progress is not saved.
+
+    The UI can tell the two apart with `store.persistent` and show `store.not_saving`.
+    """
+    try:
+        store = ProgressStore(default_path() if path is None else path)
+    except StoreError as exc:
+        warnings.warn(
+            f"Progress will not be saved after this session. {exc}",
+            TwitchlearnWarning,
+            stacklevel=2,
+        )
+        fallback = ProgressStore.in_memory()
+        fallback.not_saving = str(exc)
+        return fallback
+    return store
