@@ -1,0 +1,651 @@
+"""The risk explorer's teaching model: levels, monotonicity, red flags, inputs, content files."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import textstat
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from twitchlearn.errors import ContentError, RiskInputError
+from twitchlearn.loading import load_data_file
+from twitchlearn.risk import (
+    CASES_FILE,
+    INPUT_RANGES,
+    MODEL_FILE,
+    Assessment,
+    CaseStudy,
+    Evidence,
+    Exercise,
+    Hydration,
+    Level,
+    Medication,
+    RedFlag,
+    RiskFactors,
+    assess,
+    caffeine_from_drinks,
+    cases,
+    drinks,
+    load_model,
+    presets,
+    read_cases,
+    read_model,
+)
+
+CONTENT = MODEL_FILE.parent
+MEDICINE_WARNING = "Do not stop a prescribed medicine without advice."
+
+# Written independently of risk.py's own check, so a slip in either is caught.
+FORBIDDEN = [
+    re.compile(r"%"),
+    re.compile(r"\bALS\b"),
+    re.compile(r"\bMND\b"),
+    re.compile(r"motor neuron", re.IGNORECASE),
+    re.compile(r"amyotrophic", re.IGNORECASE),
+    re.compile(r"lou gehrig", re.IGNORECASE),
+    re.compile(r"\brisk\b", re.IGNORECASE),
+    re.compile(r"per ?cent", re.IGNORECASE),
+]
+
+
+def forbidden_in(text: str) -> list[str]:
+    return [m.group(0) for pattern in FORBIDDEN for m in pattern.finditer(text)]
+
+
+def _floats(name: str) -> st.SearchStrategy[float]:
+    rng = INPUT_RANGES[name]
+    return st.floats(min_value=rng.minimum, max_value=rng.maximum, allow_nan=False)
+
+
+factors_st = st.builds(
+    RiskFactors,
+    caffeine_mg=_floats("caffeine_mg"),
+    sleep_hours=_floats("sleep_hours"),
+    hydration=st.sampled_from(Hydration),
+    stress=_floats("stress"),
+    exercise=st.sampled_from(Exercise),
+    alcohol_drinks=_floats("alcohol_drinks"),
+    medications=st.frozensets(st.sampled_from(Medication)),
+    red_flags=st.frozensets(st.sampled_from(RedFlag)),
+)
+no_flags_st = factors_st.map(lambda f: _evolve(f, red_flags=frozenset()))
+
+
+def _evolve(factors: RiskFactors, **changes: object) -> RiskFactors:
+    values = {
+        "caffeine_mg": factors.caffeine_mg,
+        "sleep_hours": factors.sleep_hours,
+        "hydration": factors.hydration,
+        "stress": factors.stress,
+        "exercise": factors.exercise,
+        "alcohol_drinks": factors.alcohol_drinks,
+        "medications": factors.medications,
+        "red_flags": factors.red_flags,
+    }
+    values.update(changes)
+    return RiskFactors(**values)  # type: ignore[arg-type]
+
+
+# --- the assessment ------------------------------------------------------------------------
+
+
+@given(factors_st)
+def test_level_is_always_one_of_the_enum_values_and_matches_the_points(
+    factors: RiskFactors,
+) -> None:
+    result = assess(factors)
+    assert isinstance(result, Assessment)
+    assert type(result.level) is Level
+    assert result.points == sum(c.points for c in result.contributions)
+    cut_offs = [spec.min_points for spec in load_model().levels]
+    expected = max(i for i, start in enumerate(cut_offs) if result.points >= start)
+    assert result.level is list(Level)[expected]
+    assert result.level_label == load_model().levels[expected].label
+
+
+@pytest.mark.parametrize(
+    ("factors", "level"),
+    [
+        (RiskFactors(), Level.LESS_LIKELY),
+        (RiskFactors(caffeine_mg=200, stress=5), Level.ABOUT_TYPICAL),
+        (RiskFactors(exercise="hard", hydration="very_low"), Level.MORE_LIKELY),
+        (RiskFactors(caffeine_mg=450, sleep_hours=5, stress=8), Level.MUCH_MORE_LIKELY),
+        (RiskFactors(caffeine_mg=1000, stress=4), Level.MUCH_MORE_LIKELY),
+    ],
+)
+def test_examples_land_on_the_documented_level(factors: RiskFactors, level: Level) -> None:
+    assert assess(factors).level is level
+
+
+def test_every_factor_has_a_contribution_with_evidence_and_known_sources() -> None:
+    known = {s["id"] for s in _sources()}
+    result = assess(RiskFactors(medications=[Medication.DIURETIC]))
+    assert [c.factor for c in result.contributions] == [
+        "caffeine",
+        "sleep",
+        "hydration",
+        "stress",
+        "exercise",
+        "alcohol",
+        "medications",
+    ]
+    for item in result.contributions:
+        assert isinstance(item.evidence, Evidence)
+        assert item.evidence_label == item.evidence.label
+        assert item.sources
+        assert set(item.sources) <= known
+        assert item.sentence.strip()
+        assert item.rationale.strip()
+
+
+def _sources() -> list[dict[str, object]]:
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load((CONTENT / "sources.yaml").read_text(encoding="utf-8"))
+    return list(data["sources"])
+
+
+@pytest.mark.parametrize("field", ["caffeine_mg", "alcohol_drinks", "stress"])
+@settings(max_examples=150)
+@given(base=no_flags_st, a=st.floats(0, 1), b=st.floats(0, 1))
+def test_more_caffeine_alcohol_or_stress_never_lowers_the_level(
+    field: str, base: RiskFactors, a: float, b: float
+) -> None:
+    rng = INPUT_RANGES[field]
+    low, high = sorted((a, b))
+    at_low = assess(_evolve(base, **{field: rng.minimum + low * (rng.maximum - rng.minimum)}))
+    at_high = assess(_evolve(base, **{field: rng.minimum + high * (rng.maximum - rng.minimum)}))
+    assert at_high.points >= at_low.points
+    assert at_high.level.rank >= at_low.level.rank
+
+
+@given(base=no_flags_st, a=_floats("sleep_hours"), b=_floats("sleep_hours"))
+def test_less_sleep_never_lowers_the_level(base: RiskFactors, a: float, b: float) -> None:
+    short, long = sorted((a, b))
+    assert (
+        assess(_evolve(base, sleep_hours=short)).points
+        >= assess(_evolve(base, sleep_hours=long)).points
+    )
+
+
+def test_the_published_caffeine_marks_are_where_the_points_step_up() -> None:
+    points = [
+        assess(RiskFactors(caffeine_mg=mg)).contribution("caffeine").points
+        for mg in (0, 249, 250, 399, 400, 999, 1000, 1200)
+    ]
+    assert points == [0, 0, 1, 1, 2, 2, 4, 4]
+
+
+@given(no_flags_st)
+def test_exercise_is_not_monotonic_moderate_adds_nothing_a_hard_session_adds(
+    base: RiskFactors,
+) -> None:
+    none = assess(_evolve(base, exercise=Exercise.NONE))
+    moderate = assess(_evolve(base, exercise=Exercise.MODERATE))
+    hard = assess(_evolve(base, exercise=Exercise.HARD))
+    assert moderate.points == none.points
+    assert moderate.level is none.level
+    assert moderate.contribution("exercise").evidence is Evidence.NO_DIRECT_EVIDENCE
+    assert hard.contribution("exercise").points > 0
+    assert hard.points == none.points + hard.contribution("exercise").points
+    assert hard.level.rank >= none.level.rank
+
+
+@given(no_flags_st)
+def test_hydration_matters_only_at_the_extremes(base: RiskFactors) -> None:
+    normal = assess(_evolve(base, hydration=Hydration.NORMAL)).contribution("hydration")
+    assert normal.points == 0
+    for extreme in (Hydration.VERY_LOW, Hydration.VERY_HIGH):
+        item = assess(_evolve(base, hydration=extreme)).contribution("hydration")
+        assert item.points > 0
+        assert item.evidence is Evidence.NO_DIRECT_EVIDENCE
+
+
+def test_asthma_reliever_is_about_tremor_and_adds_no_points() -> None:
+    item = assess(RiskFactors(medications=["asthma_reliever"])).contribution("medications")
+    assert item.points == 0
+    assert "tremor" in item.sentence
+    assert "2 to 4 in every 100" in item.sentence
+    assert "cazzola-2012" in item.sources
+
+
+@given(st.frozensets(st.sampled_from(Medication)))
+def test_medicine_contribution_always_says_do_not_stop_a_prescribed_medicine(
+    medications: frozenset[Medication],
+) -> None:
+    item = assess(RiskFactors(medications=medications)).contribution("medications")
+    assert MEDICINE_WARNING in item.sentence
+    assert 0 <= item.points <= 2
+
+
+@given(factors_st, st.frozensets(st.sampled_from(RedFlag), min_size=1))
+def test_any_red_flag_overrides_the_level_whatever_the_other_inputs(
+    factors: RiskFactors, flags: frozenset[RedFlag]
+) -> None:
+    result = assess(_evolve(factors, red_flags=flags))
+    assert result.see_clinician is True
+    assert result.override_message is not None
+    assert result.override_message.startswith("See a GP")
+    assert result.headline == result.override_message
+    assert result.advice == result.override_message
+    assert set(result.red_flags) == flags
+    for flag in flags:
+        advice = load_model().red_flag(flag).advice
+        assert advice.startswith("See a GP if")
+        assert advice in result.override_message
+
+
+@given(no_flags_st)
+def test_without_red_flags_the_level_is_shown(factors: RiskFactors) -> None:
+    result = assess(factors)
+    assert result.see_clinician is False
+    assert result.override_message is None
+    assert result.headline == result.level_label
+    assert "See a GP if" in result.advice
+
+
+@settings(max_examples=200)
+@given(factors_st)
+def test_no_output_string_has_a_percent_or_disease_wording(factors: RiskFactors) -> None:
+    result = assess(factors)
+    texts = result.texts()
+    assert result.level_label in texts
+    for text in texts:
+        assert forbidden_in(text) == [], text
+
+
+def test_nothing_the_model_can_show_has_a_percent_or_disease_wording() -> None:
+    model = load_model()
+    texts = [model.about, model.disclaimer]
+    texts += [t for spec in model.levels for t in (spec.label, spec.meaning)]
+    texts += [
+        model.advice.general,
+        model.advice.see_gp_if,
+        model.advice.medicine,
+        model.advice.override,
+    ]
+    for name in ("caffeine", "sleep", "stress", "alcohol"):
+        banded = getattr(model.factors, name)
+        texts += [banded.label, banded.rationale, *banded.sentences]
+        texts += [mark.label for mark in banded.marks]
+    for name in ("hydration", "exercise", "medications"):
+        choice = getattr(model.factors, name)
+        texts += [choice.label, choice.rationale]
+        texts += [t for option in choice.options for t in (option.label, option.sentence)]
+    texts += [t for d in model.drinks.items for t in (d.label, d.rationale)]
+    texts += [model.red_flags.rationale]
+    texts += [t for item in model.red_flags.items for t in (item.label, item.advice)]
+    texts += [t for p in model.presets for t in (p.label, p.description)]
+    texts += [e.label for e in Evidence]
+    texts += [t for c in cases() for t in (c.title, c.story, c.prompt, c.takeaway)]
+    assert len(texts) > 60
+    for text in texts:
+        assert forbidden_in(text) == [], text
+
+
+@pytest.mark.parametrize("path", [MODEL_FILE, CASES_FILE])
+def test_the_yaml_files_have_no_percent_or_disease_wording(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert "%" not in text
+    # Comments may name the module (risk.py); source ids such as nhs-mnd-symptoms are lower
+    # case and are not shown as text. Everything else is scanned.
+    data_lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    assert len(data_lines) > 50
+    assert forbidden_in("\n".join(data_lines)) == []
+
+
+# --- bad inputs ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"caffeine_mg": -1}, r"Caffeine must be a number from 0 to 1200 mg a day; got -1"),
+        ({"caffeine_mg": 1201}, r"from 0 to 1200 mg a day; got 1201"),
+        ({"caffeine_mg": math.nan}, r"from 0 to 1200 mg a day; got nan"),
+        ({"caffeine_mg": math.inf}, r"from 0 to 1200 mg a day; got inf"),
+        ({"caffeine_mg": "200"}, r"Caffeine must be a number from 0 to 1200 mg a day"),
+        ({"sleep_hours": -0.5}, r"Sleep must be a number from 0 to 14 hours a night"),
+        ({"sleep_hours": 25}, r"from 0 to 14 hours a night; got 25"),
+        ({"stress": 11}, r"Stress or anxiety must be a number from 0 to 10"),
+        ({"stress": -math.inf}, r"from 0 to 10 \(0 = no stress, 10 = the worst\); got -inf"),
+        ({"alcohol_drinks": True}, r"Alcohol must be a number from 0 to 20 drinks a day"),
+        ({"alcohol_drinks": 21}, r"from 0 to 20 drinks a day; got 21"),
+        ({"hydration": "dry"}, r"Hydration must be one of 'very_low', 'normal', 'very_high'"),
+        ({"exercise": "extreme"}, r"Exercise must be one of 'none', 'moderate', 'hard'"),
+        ({"medications": "diuretic"}, r"medications must be a collection"),
+        ({"medications": ["aspirin"]}, r"each of medications must be one of .*'diuretic'"),
+        ({"red_flags": ["itching"]}, r"each of red flags must be one of .*'weakness'"),
+    ],
+)
+def test_bad_input_raises_risk_input_error_saying_the_range(
+    changes: dict[str, object], match: str
+) -> None:
+    with pytest.raises(RiskInputError, match=match):
+        RiskFactors(**changes)  # type: ignore[arg-type]
+
+
+@given(st.data())
+def test_any_non_finite_or_out_of_range_number_is_refused(data: st.DataObject) -> None:
+    field = data.draw(st.sampled_from(sorted(INPUT_RANGES)))
+    rng = INPUT_RANGES[field]
+    value = data.draw(
+        st.one_of(
+            st.sampled_from([math.nan, math.inf, -math.inf]),
+            st.floats(max_value=rng.minimum, exclude_max=True, allow_infinity=False),
+            st.floats(min_value=rng.maximum, exclude_min=True, allow_infinity=False),
+        )
+    )
+    with pytest.raises(RiskInputError, match=re.escape(rng.describe())):
+        RiskFactors(**{field: value})  # type: ignore[arg-type]
+
+
+def test_assess_refuses_something_that_is_not_risk_factors() -> None:
+    with pytest.raises(RiskInputError, match="assess\\(\\) takes a RiskFactors"):
+        assess({"caffeine_mg": 100})  # type: ignore[arg-type]
+
+
+# --- drinks --------------------------------------------------------------------------------
+
+
+def test_drink_figures_are_inside_the_fda_ranges() -> None:
+    fda = {"coffee": (80, 100), "tea": (30, 50), "cola": (30, 40), "energy_drink": (40, 250)}
+    figures = {d.id: d.mg for d in drinks()}
+    assert set(figures) == set(fda)
+    for name, (low, high) in fda.items():
+        assert low <= figures[name] <= high
+        assert figures[name] == (low + high) / 2  # the documented choice: the middle
+
+
+def test_caffeine_from_drinks_adds_up_the_counts() -> None:
+    assert caffeine_from_drinks() == 0
+    assert caffeine_from_drinks(coffee=5) == 450
+    assert caffeine_from_drinks(coffee=1, tea=2, energy_drink=1, cola=3) == 90 + 80 + 145 + 105
+    assert caffeine_from_drinks(tea=1.5) == 60
+
+
+@pytest.mark.parametrize(
+    ("counts", "match"),
+    [
+        ({"coffee": -1}, r"Drinks of coffee must be a number from 0 to 20 a day; got -1"),
+        ({"tea": math.nan}, r"Drinks of tea must be a number from 0 to 20 a day; got nan"),
+        ({"cola": math.inf}, r"Drinks of cola must be a number from 0 to 20"),
+        ({"energy_drink": 21}, r"Drinks of energy drink must be a number from 0 to 20"),
+        ({"energy_drink": 9}, r"add up to about 1305 mg .* maximum of 1200 mg a day"),
+    ],
+)
+def test_caffeine_from_drinks_refuses_bad_counts(counts: dict[str, float], match: str) -> None:
+    with pytest.raises(RiskInputError, match=match):
+        caffeine_from_drinks(**counts)
+
+
+# --- presets and cases ---------------------------------------------------------------------
+
+
+def test_presets_load_as_valid_risk_factors() -> None:
+    found = presets()
+    assert {"calm-week", "exam-week", "after-marathon", "new-asthma-inhaler"} <= set(found)
+    for key, preset in found.items():
+        assert preset.id == key
+        assert isinstance(preset.factors, RiskFactors)
+        assert preset.label.strip()
+        assert preset.description.strip()
+    assert assess(found["calm-week"].factors).level is Level.LESS_LIKELY
+    assert assess(found["exam-week"].factors).level is Level.MUCH_MORE_LIKELY
+    assert found["after-marathon"].factors.exercise is Exercise.HARD
+    assert Medication.ASTHMA_RELIEVER in found["new-asthma-inhaler"].factors.medications
+
+
+def test_cases_load_are_valid_and_cover_the_scenarios() -> None:
+    loaded = cases()
+    assert len(loaded) >= 5
+    ids = [c.id for c in loaded]
+    assert len(set(ids)) == len(ids)
+    assert {
+        "exam-week-coffee",
+        "after-marathon",
+        "new-asthma-inhaler",
+        "weak-hand",
+        "eyelid-after-poor-sleep",
+    } <= set(ids)
+    for case in loaded:
+        assert isinstance(case.factors, RiskFactors)
+        assert isinstance(case.question_ids, tuple)
+        assert case.prompt.strip()
+        assert case.takeaway.strip()
+
+
+def test_the_weak_hand_case_shows_the_clinician_override() -> None:
+    by_id = {c.id: c for c in cases()}
+    result = assess(by_id["weak-hand"].factors)
+    assert result.see_clinician
+    assert RedFlag.WEAKNESS in result.red_flags
+    # And no other case does: they teach the level.
+    others = [c.id for c in cases() if c.id != "weak-hand" and assess(c.factors).see_clinician]
+    assert others == []
+
+
+@pytest.mark.parametrize("case", cases(), ids=lambda c: c.id)
+def test_case_text_reads_at_grade_8_or_below(case: CaseStudy) -> None:
+    for text in (case.story, case.prompt, case.takeaway):
+        assert textstat.flesch_kincaid_grade(text) <= 8, text
+
+
+def test_shipped_model_is_cached() -> None:
+    assert load_model() is load_model()
+    assert load_model(MODEL_FILE) is load_model()
+
+
+# --- broken copies of the content files ----------------------------------------------------
+
+
+def _broken_model(tmp_path: Path, old: str, new: str) -> Path:
+    text = MODEL_FILE.read_text(encoding="utf-8")
+    assert old in text, f"the test's anchor {old!r} is no longer in risk_model.yaml"
+    path = tmp_path / "risk_model.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def _line_with(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message", "line_after"),
+    [
+        (
+            "thresholds: [250, 400, 1000]",
+            "thresholds: [250, 1000, 400]",
+            "factors.caffeine.thresholds",
+            "do not increase",
+            ["thresholds: [250, 1000, 400]"],
+        ),
+        (
+            "sources: [nhs-twitches, medlineplus-twitching, dsm-caffeine, fda-caffeine]",
+            "sources: [nhs-twitches, no-such-source]",
+            "factors.caffeine.sources",
+            "unknown source 'no-such-source'",
+            ["sources: [nhs-twitches, no-such-source]"],
+        ),
+        (
+            "    points: [2, 1, 0]",
+            "    points: [0, 1, 2]",
+            "factors.sleep.points",
+            "do not follow direction lower_is_more",
+            ["  sleep:", "points:"],
+        ),
+        (
+            "    min_points: 3",
+            "    min_points: 1",
+            "levels[2].min_points",
+            "do not increase",
+            ["id: more_likely", "min_points:"],
+        ),
+        (
+            "    evidence: no_direct_evidence\n    sources: [miller-2010",
+            "    evidence: strong\n    sources: [miller-2010",
+            "factors.hydration.evidence",
+            "unknown evidence grade 'strong'",
+            ["evidence: strong"],
+        ),
+        (
+            "Do not stop a prescribed medicine without advice.\n  override",
+            "Keep taking it.\n  override",
+            "advice.medicine",
+            "does not say",
+            ["advice:", "medicine:"],
+        ),
+        (
+            "advice: See a GP if you have trouble speaking or swallowing.",
+            "advice: You might see a doctor.",
+            "red_flags.items[2].advice",
+            "does not start with 'See a GP if'",
+            ["id: speech_or_swallowing"],
+        ),
+        (
+            "      stress: 8\n  - id: after-marathon",
+            "      stress: 12\n  - id: after-marathon",
+            "presets[1].factors.stress",
+            "Stress or anxiety must be a number from 0 to 10",
+            ["id: exam-week", "stress: 12"],
+        ),
+        (
+            "      - id: diuretic",
+            "      - id: laxative",
+            "factors.medications.options",
+            "the options are",
+            ["  medications:", "options:"],
+        ),
+    ],
+)
+def test_broken_model_copy_raises_content_error_naming_file_field_and_line(
+    tmp_path: Path, old: str, new: str, field: str, message: str, line_after: list[str]
+) -> None:
+    path = _broken_model(tmp_path, old, new)
+    with pytest.raises(ContentError, match=re.escape(message)) as caught:
+        read_model(path)
+    problem = next(p for p in caught.value.problems if p.field == field)
+    assert problem.file == "risk_model.yaml"
+    assert message in problem.message
+    assert "risk_model.yaml" in str(caught.value)
+    assert f"field '{field}'" in str(caught.value)
+    assert problem.line == _line_after(path, line_after)
+
+
+def _line_after(path: Path, needles: list[str]) -> int:
+    """The line of the last needle, each searched for after the one before."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = 0
+    for needle in needles:
+        start = next(i for i in range(start, len(lines)) if needle in lines[i]) + 1
+    return start
+
+
+def test_missing_rationale_is_named_with_its_field(tmp_path: Path) -> None:
+    text = MODEL_FILE.read_text(encoding="utf-8")
+    block = re.search(r"\n    rationale: >-\n      The NHS lists tiredness.*?\n\n", text, re.S)
+    assert block is not None
+    path = tmp_path / "risk_model.yaml"
+    path.write_text(text.replace(block.group(0), "\n\n"), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"field 'factors\.sleep\.rationale'") as caught:
+        read_model(path)
+    assert "risk_model.yaml" in str(caught.value)
+    assert "required field is missing" in str(caught.value)
+
+
+def test_empty_rationale_is_refused(tmp_path: Path) -> None:
+    path = _broken_model(
+        tmp_path,
+        "    rationale: >-\n      The NHS lists alcohol",
+        '    rationale: ""\n    unused: >-\n      The NHS lists alcohol',
+    )
+    # The leftover text is now an unknown field: both problems are reported.
+    with pytest.raises(ContentError, match=r"unknown field\(s\) unused"):
+        read_model(path)
+    clean = tmp_path / "clean" / "risk_model.yaml"
+    clean.parent.mkdir()
+    text = MODEL_FILE.read_text(encoding="utf-8")
+    block = re.search(r"    rationale: >-\n      The NHS lists alcohol.*?\n\n", text, re.S)
+    assert block is not None
+    clean.write_text(text.replace(block.group(0), '    rationale: " "\n\n'), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"field 'factors\.alcohol\.rationale'.*empty"):
+        read_model(clean)
+
+
+def test_percent_in_the_model_file_is_refused(tmp_path: Path) -> None:
+    path = _broken_model(tmp_path, "about 2 to 4 in every 100", "2-4%")
+    with pytest.raises(ContentError, match=r"risk_model\.yaml:\d+: forbidden wording '%'"):
+        read_model(path)
+
+
+def test_source_ids_are_checked_against_a_given_sources_file(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "sources:\n  - id: nhs-twitches\n    publisher: NHS\n    title: Muscle twitches\n",
+        encoding="utf-8",
+    )
+    shutil.copy(MODEL_FILE, tmp_path / "risk_model.yaml")
+    # The sources.yaml beside the model file is used by default.
+    with pytest.raises(ContentError, match="unknown source 'fda-caffeine'"):
+        read_model(tmp_path / "risk_model.yaml")
+    # An explicit sources file wins.
+    assert read_model(tmp_path / "risk_model.yaml", sources_path=CONTENT / "sources.yaml")
+
+
+def test_an_unchanged_copy_reads_fine(tmp_path: Path) -> None:
+    shutil.copy(MODEL_FILE, tmp_path / "risk_model.yaml")
+    model = read_model(tmp_path / "risk_model.yaml")
+    assert model == load_model()
+
+
+def test_broken_cases_copy_names_file_and_field(tmp_path: Path) -> None:
+    text = CASES_FILE.read_text(encoding="utf-8")
+    old = "      stress: 8\n"
+    assert old in text
+    path = tmp_path / "cases.yaml"
+    path.write_text(text.replace(old, "      stress: 12\n", 1), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        read_cases(path)
+    message = str(caught.value)
+    assert "cases.yaml" in message
+    assert "field 'cases[0].settings.stress'" in message
+    assert "Stress or anxiety must be a number from 0 to 10" in message
+    problem = caught.value.problems[0]
+    assert problem.line == _line_with(path, "stress: 12")
+
+
+def test_cases_with_an_unknown_field_or_duplicate_id_are_refused(tmp_path: Path) -> None:
+    text = CASES_FILE.read_text(encoding="utf-8")
+    path = tmp_path / "cases.yaml"
+    path.write_text(text.replace("id: after-marathon", "id: exam-week-coffee"), encoding="utf-8")
+    with pytest.raises(ContentError, match="case id 'exam-week-coffee' is not a unique slug"):
+        read_cases(path)
+    path.write_text(text.replace("    question_ids: []", "    questions: []", 1), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"unknown field\(s\) questions"):
+        read_cases(path)
+
+
+def test_load_data_file_reads_the_shipped_files_strictly() -> None:
+    # The same strict reader the course uses: the shipped files pass it.
+    from twitchlearn.risk import RiskModel
+
+    assert isinstance(load_data_file(MODEL_FILE, RiskModel), RiskModel)
+
+
+def test_levels_and_red_flags_in_the_file_match_the_enums() -> None:
+    model = load_model()
+    assert [spec.id for spec in model.levels] == [level.value for level in Level]
+    starts = [spec.min_points for spec in model.levels]
+    assert starts[0] == 0
+    assert all(b > a for a, b in itertools.pairwise(starts))
+    assert {item.id for item in model.red_flags.items} == {flag.value for flag in RedFlag}
