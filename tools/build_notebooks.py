@@ -44,7 +44,8 @@ def _notebook(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
 def lesson_notebook(lesson: Lesson) -> nbformat.NotebookNode:
     cells = [
         new_code_cell(
-            f"from twitchlearn.ui import LessonPage\n\npage = LessonPage({lesson.id!r})\npage.header()"
+            "from twitchlearn.ui import LessonPage\n\n"
+            f"page = LessonPage({lesson.id!r})\npage.header()"
         )
     ]
     for heading, call in OUTLINE:

@@ -281,6 +281,15 @@ class _CourseReader:
         lessons = [lesson for f in lesson_files if (lesson := self.read_lesson(str(f)))]
         self.check_unique_lessons(lessons)
         header = {k: v for k, v in raw.items() if k != "lessons"}
+        for key in sorted(set(header) - {"title", "disclaimer"}):
+            self.problem(
+                "course.yaml",
+                f"unknown field(s) {key}",
+                "remove or rename it; allowed fields are: disclaimer, lessons, title",
+                field=str(key),
+                node=raw,
+                key=str(key),
+            )
         if not isinstance(header.get("disclaimer"), str) or not header["disclaimer"].strip():
             self.problem(
                 "course.yaml",

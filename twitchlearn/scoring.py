@@ -157,7 +157,13 @@ def _grade_numeric(q: NumericQuestion, answer: object) -> tuple[Fraction, tuple[
         raise AnswerError(
             f"Question {q.id!r} takes a number of {q.unit}; got {type(answer).__name__} {answer!r}."
         )
-    value = float(answer)
+    try:
+        value = float(answer)
+    except OverflowError:  # an int too large for a float is out of range too
+        raise AnswerError(
+            f"Question {q.id!r}: give a number from {q.minimum:g} to {q.maximum:g} {q.unit}; "
+            f"got {answer!r}."
+        ) from None
     if not math.isfinite(value):
         raise AnswerError(f"Question {q.id!r} takes a number of {q.unit}; {answer!r} is not one.")
     if not q.minimum <= value <= q.maximum:
@@ -181,7 +187,7 @@ def _grade_matching(q: MatchingQuestion, answer: object) -> tuple[Fraction, tupl
     for key, value in answer.items():
         if key not in left_ids:
             raise AnswerError(f"Question {q.id!r} has no item {key!r} to match; items: {left_ids}.")
-        if value not in right_ids:
+        if not isinstance(value, str) or value not in right_ids:
             raise AnswerError(
                 f"Question {q.id!r}: {value!r} is not one of the matches {sorted(right_ids)}."
             )

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import tornado.web
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server._tz import utcnow
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
 from traitlets.config import Config
 from voila.app import Voila

@@ -58,7 +58,7 @@ def test_lessons_follow_the_outline_and_stay_thin(path: Path) -> None:
     assert headings == OUTLINE
     for cell in nb.cells:
         if cell.cell_type == "code":
-            assert len(cell.source.splitlines()) <= 4, "notebooks call the package, a few lines a cell"
+            assert len(cell.source.splitlines()) <= 4, "a few lines a cell: call the package"
 
 
 @pytest.mark.notebooks

@@ -36,6 +36,10 @@ _STYLE = """
 </style>
 """
 
+# JupyterLab's HTML renderer gives every link without a target `target="_blank"`, so each
+# lesson would open in a new tab with a new kernel. Course links say where they open.
+SAME_TAB = 'target="_self"'
+
 _SESSION: ProgressTracker | None = None
 
 
@@ -48,20 +52,20 @@ def session(course: Course | None = None) -> ProgressTracker:
 
 
 def _nav(course: Course, lesson: Lesson | None) -> str:
-    links = [f'<a href="{START_NOTEBOOK}">Course home</a>']
+    links = [f'<a {SAME_TAB} href="{START_NOTEBOOK}">Course home</a>']
     if lesson is not None:
         ids = [item.id for item in course.lessons]
         index = ids.index(lesson.id)
         if index > 0:
             before = course.lessons[index - 1]
             links.append(
-                f'<a href="{notebook_name(before)}" rel="prev">&larr; Back: '
+                f'<a {SAME_TAB} href="{notebook_name(before)}" class="tl-prev">&larr; Back: '
                 f"{escape(before.title)}</a>"
             )
         following = course.next_lesson(lesson.id)
         if following is not None:
             links.append(
-                f'<a href="{notebook_name(following)}" rel="next">Next: '
+                f'<a {SAME_TAB} href="{notebook_name(following)}" class="tl-next">Next: '
                 f"{escape(following.title)} &rarr;</a>"
             )
     return '<nav class="tl-nav" aria-label="Lessons">' + "".join(links) + "</nav>"
@@ -95,7 +99,7 @@ class LessonPage:
         parts = []
         for section in self.lesson.sections:
             cites = ", ".join(
-                f'<a href="#source-{escape(s, quote=True)}">{escape(s)}</a>'
+                f'<a {SAME_TAB} href="#source-{escape(s, quote=True)}">{escape(s)}</a>'
                 for s in section.sources
             )
             parts.append(
@@ -132,14 +136,14 @@ class LessonPage:
         if following is None:
             text = (
                 "You have reached the end of the course. Go back to "
-                f'<a href="{START_NOTEBOOK}">the course home</a> to see your progress.'
+                f'<a {SAME_TAB} href="{START_NOTEBOOK}">the course home</a> to see your progress.'
             )
         else:
             text = (
-                f'Next: <a href="{notebook_name(following)}">Lesson {following.number}: '
+                f'Next: <a {SAME_TAB} href="{notebook_name(following)}">Lesson {following.number}: '
                 f"{escape(following.title)}</a>. {escape(following.overview)}"
             )
-        return HtmlBlock(f'<p class="tl-next">{text}</p>')
+        return HtmlBlock(f'<p class="tl-what-next">{text}</p>')
 
     def sources(self) -> HtmlBlock:
         ids = list(self.lesson.sources)
@@ -169,7 +173,7 @@ class StartPage:
         for lesson in self.course.lessons:
             count = len(lesson.questions)
             items.append(
-                f'<li><a href="{notebook_name(lesson)}">Lesson {lesson.number}: '
+                f'<li><a {SAME_TAB} href="{notebook_name(lesson)}">Lesson {lesson.number}: '
                 f"{escape(lesson.title)}</a> <span>({count} questions)</span><br>"
                 f"{escape(lesson.overview)}</li>"
             )

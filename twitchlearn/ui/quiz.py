@@ -44,6 +44,7 @@ FRIENDLY_ERROR = (
 )
 
 _FULL_WIDTH = widgets.Layout(width="100%")
+_NOT_CHOSEN = ""  # the value of a matching dropdown before the learner picks
 _WIDE_LABEL = {"description_width": "initial"}
 
 
@@ -147,8 +148,10 @@ class QuestionView:
             ]
         return [
             widgets.Dropdown(
-                options=[("Choose a match", None), *((r.text, r.id) for r in q.right)],
-                value=None,
+                # A real first option, not value=None: None leaves the <select> with no
+                # selected index, and the first arrow key a learner presses is lost on it.
+                options=[("Choose a match", _NOT_CHOSEN), *((r.text, r.id) for r in q.right)],
+                value=_NOT_CHOSEN,
                 description=left.text,
                 style=_WIDE_LABEL,
                 layout=_FULL_WIDTH,
@@ -182,7 +185,7 @@ class QuestionView:
             return number
         assert isinstance(q, MatchingQuestion)
         chosen = {left.id: box.value for left, box in zip(q.left, self.controls, strict=True)}
-        if any(value is None for value in chosen.values()):
+        if _NOT_CHOSEN in chosen.values():
             raise AnswerError("Choose a match for every item first.")
         return chosen
 
@@ -198,7 +201,7 @@ class QuestionView:
             self.controls[0].value = f"{answer:g}"
         elif isinstance(q, MatchingQuestion) and isinstance(answer, dict):
             for left, box in zip(q.left, self.controls, strict=True):
-                box.value = answer.get(left.id)
+                box.value = answer.get(left.id, _NOT_CHOSEN)
 
     # -- events ----------------------------------------------------------------------------
 
