@@ -59,6 +59,8 @@ def start_notebook() -> nbformat.NotebookNode:
             new_code_cell(
                 "from twitchlearn.ui import StartPage\n\npage = StartPage()\npage.header()"
             ),
+            new_markdown_cell("## Who is learning?"),
+            new_code_cell("page.who_is_learning()"),
             new_markdown_cell("## The lessons"),
             new_code_cell("page.lessons()"),
         ]

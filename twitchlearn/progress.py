@@ -12,10 +12,13 @@ from typing import Protocol
 
 import attrs
 
+from twitchlearn.errors import AnswerError, StoreError
+from twitchlearn.identity import Learner
 from twitchlearn.models import Course
 from twitchlearn.scoring import Grade, grade
+from twitchlearn.store import ProgressStore
 
-__all__ = ["AttemptSink", "LessonProgress", "ProgressTracker"]
+__all__ = ["AttemptSink", "LessonProgress", "ProgressTracker", "StoreSink", "resume"]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,7 @@ class ProgressTracker:
     def __init__(self, course: Course, sink: AttemptSink | None = None) -> None:
         self.course = course
         self.sink = sink
+        self.learner = Learner("")  # anonymous until the page says who is learning
         self._latest: dict[str, Grade] = {}
         self._answers: dict[str, object] = {}
         self._listeners: list[Callable[[], None]] = []
@@ -86,3 +90,37 @@ class ProgressTracker:
         return LessonProgress(
             answered=len(grades), total=len(ids), score=sum(g.score for g in grades)
         )
+
+
+class StoreSink:
+    """Saves each attempt in the progress store; a failing store never stops the lesson."""
+
+    def __init__(self, store: ProgressStore, learner: Learner) -> None:
+        self.store = store
+        self.learner = learner
+        self.problem: str | None = store.not_saving
+
+    def save(self, question_id: str, answer: object, grade: Grade) -> None:
+        try:
+            self.store.record(
+                self.learner.name, self.learner.class_code, question_id, answer, grade
+            )
+        except StoreError as exc:
+            log.warning("progress not saved: %s", exc)
+            self.problem = f"Your answers are not being saved. {exc}"
+
+
+def resume(tracker: ProgressTracker, store: ProgressStore, learner: Learner) -> int:
+    """Show the learner's saved answers again (graded against today's course). Returns how many."""
+    restored = 0
+    for question_id, attempt in store.latest(learner.name, learner.class_code).items():
+        question = tracker.course.questions.get(question_id)
+        if question is None:
+            continue  # the course no longer has this question
+        try:
+            result = grade(question, attempt.answer)
+        except AnswerError:
+            continue  # the question changed so much that the old answer no longer fits
+        tracker.restore(question_id, attempt.answer, result)
+        restored += 1
+    return restored

@@ -6,15 +6,24 @@ overview, what you will learn, the lesson, check yourself, summary, what next, s
 
 from __future__ import annotations
 
+import logging
+import warnings
 from html import escape
 
+import ipywidgets as widgets
+
+from twitchlearn.errors import TwitchlearnWarning
+from twitchlearn.identity import Learner, learner_from_environment
 from twitchlearn.loading import load_course
 from twitchlearn.models import Course, Lesson
-from twitchlearn.progress import ProgressTracker
+from twitchlearn.progress import ProgressTracker, StoreSink, resume
+from twitchlearn.store import open_store
 from twitchlearn.ui._html import HtmlBlock, bullet_list, notebook_name, source_list
-from twitchlearn.ui.quiz import QuizView
+from twitchlearn.ui.quiz import _WIDE_LABEL, QuizView, safe_callback
 
 __all__ = ["LessonPage", "StartPage", "session"]
+
+log = logging.getLogger("twitchlearn.ui")
 
 START_NOTEBOOK = "00_start_here.ipynb"
 
@@ -44,28 +53,42 @@ _SESSION: ProgressTracker | None = None
 
 
 def session(course: Course | None = None) -> ProgressTracker:
-    """This kernel's learner session (one per notebook kernel)."""
-    global _SESSION  # one learner per kernel: Voila and JupyterLab start one kernel a page
+    """This kernel's learner session: one learner per kernel, as Voila and JupyterLab give.
+
+    A known learner (JupyterHub user, or `?learner=` in the URL) has answers saved in the
+    progress store and sees them again on reload; an anonymous one is not saved.
+    """
+    global _SESSION  # one learner per kernel
     if _SESSION is None:
-        _SESSION = ProgressTracker(course or load_course())
+        tracker = ProgressTracker(course or load_course())
+        tracker.learner = learner_from_environment()
+        if tracker.learner.known:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", TwitchlearnWarning)
+                store = open_store()
+            for warning in caught:
+                log.warning("%s", warning.message)
+            tracker.sink = StoreSink(store, tracker.learner)
+            resume(tracker, store, tracker.learner)
+        _SESSION = tracker
     return _SESSION
 
 
-def _nav(course: Course, lesson: Lesson | None) -> str:
-    links = [f'<a {SAME_TAB} href="{START_NOTEBOOK}">Course home</a>']
+def _nav(course: Course, lesson: Lesson | None, query: str) -> str:
+    links = [f'<a {SAME_TAB} href="{START_NOTEBOOK}{query}">Course home</a>']
     if lesson is not None:
         ids = [item.id for item in course.lessons]
         index = ids.index(lesson.id)
         if index > 0:
             before = course.lessons[index - 1]
             links.append(
-                f'<a {SAME_TAB} href="{notebook_name(before)}" class="tl-prev">&larr; Back: '
+                f'<a {SAME_TAB} href="{notebook_name(before)}{query}" class="tl-prev">&larr; Back: '
                 f"{escape(before.title)}</a>"
             )
         following = course.next_lesson(lesson.id)
         if following is not None:
             links.append(
-                f'<a {SAME_TAB} href="{notebook_name(following)}" class="tl-next">Next: '
+                f'<a {SAME_TAB} href="{notebook_name(following)}{query}" class="tl-next">Next: '
                 f"{escape(following.title)} &rarr;</a>"
             )
     return '<nav class="tl-nav" aria-label="Lessons">' + "".join(links) + "</nav>"
@@ -78,6 +101,7 @@ class LessonPage:
         self.tracker = tracker or session()
         self.course = self.tracker.course
         self.lesson = self.course.lesson(lesson_id)
+        self.query = escape(self.tracker.learner.query(), quote=True)
 
     def header(self) -> HtmlBlock:
         lesson = self.lesson
@@ -85,7 +109,7 @@ class LessonPage:
             _STYLE
             + '<header class="tl-page">'
             + f"<h1>Lesson {lesson.number}: {escape(lesson.title)}</h1>"
-            + _nav(self.course, lesson)
+            + _nav(self.course, lesson, self.query)
             + f'<p class="tl-disclaimer">{escape(self.course.disclaimer)}</p></header>'
         )
 
@@ -132,16 +156,18 @@ class LessonPage:
         )
 
     def what_next(self) -> HtmlBlock:
+        query = self.query
         following = self.course.next_lesson(self.lesson.id)
         if following is None:
             text = (
                 "You have reached the end of the course. Go back to "
-                f'<a {SAME_TAB} href="{START_NOTEBOOK}">the course home</a> to see your progress.'
+                f'<a {SAME_TAB} href="{START_NOTEBOOK}{query}">the course home</a>.'
             )
         else:
             text = (
-                f'Next: <a {SAME_TAB} href="{notebook_name(following)}">Lesson {following.number}: '
-                f"{escape(following.title)}</a>. {escape(following.overview)}"
+                f'Next: <a {SAME_TAB} href="{notebook_name(following)}{query}">'
+                f"Lesson {following.number}: {escape(following.title)}</a>. "
+                f"{escape(following.overview)}"
             )
         return HtmlBlock(f'<p class="tl-what-next">{text}</p>')
 
@@ -154,12 +180,16 @@ class LessonPage:
         return HtmlBlock(source_list(self.course, ids))
 
 
+EXPLORER_NOTEBOOK = "08_explorer.ipynb"
+
+
 class StartPage:
-    """The course home: what the course is, the lessons, and how to use it."""
+    """The course home: who is learning, the lessons, and the explorer."""
 
     def __init__(self, tracker: ProgressTracker | None = None) -> None:
         self.tracker = tracker or session()
         self.course = self.tracker.course
+        self._lessons = widgets.HTML(self._lessons_html())
 
     def header(self) -> HtmlBlock:
         return HtmlBlock(
@@ -168,13 +198,60 @@ class StartPage:
             + f'<p class="tl-disclaimer">{escape(self.course.disclaimer)}</p></header>'
         )
 
-    def lessons(self) -> HtmlBlock:
+    def who_is_learning(self) -> widgets.VBox:
+        """Name and class code; they travel to every lesson in the links' URLs."""
+        learner = self.tracker.learner
+        name = widgets.Text(
+            value=learner.name,
+            description="Your name:",
+            placeholder="first name or a nickname",
+            style=_WIDE_LABEL,
+        )
+        class_code = widgets.Text(
+            value=learner.class_code,
+            description="Class code (if your teacher gave one):",
+            style=_WIDE_LABEL,
+            layout=widgets.Layout(width="30em"),
+        )
+        start = widgets.Button(description="Save my name", button_style="primary")
+        greeting = widgets.HTML()
+
+        def save(_button: object) -> None:
+            self.tracker.learner = Learner(name.value, class_code.value)
+            if self.tracker.learner.known:
+                greeting.value = (
+                    f'<p class="tl-greeting" role="status">Hello, '
+                    f"{escape(self.tracker.learner.name)}! Your answers will be saved "
+                    "under this name. Pick a lesson below.</p>"
+                )
+            else:
+                greeting.value = '<p class="tl-greeting" role="status">Type a name first.</p>'
+            self._lessons.value = self._lessons_html()
+
+        def show_error(message: str) -> None:
+            greeting.value = f'<p role="alert">{escape(message)}</p>'
+
+        start.on_click(safe_callback(save, show_error))
+        box = widgets.VBox([name, class_code, start, greeting])
+        box.add_class("tl-identity")
+        return box
+
+    def lessons(self) -> widgets.HTML:
+        return self._lessons
+
+    def _lessons_html(self) -> str:
+        query = escape(self.tracker.learner.query(), quote=True)
         items = []
         for lesson in self.course.lessons:
             count = len(lesson.questions)
             items.append(
-                f'<li><a {SAME_TAB} href="{notebook_name(lesson)}">Lesson {lesson.number}: '
+                f'<li><a {SAME_TAB} href="{notebook_name(lesson)}{query}">Lesson {lesson.number}: '
                 f"{escape(lesson.title)}</a> <span>({count} questions)</span><br>"
                 f"{escape(lesson.overview)}</li>"
             )
-        return HtmlBlock('<ol class="tl-lessons">' + "".join(items) + "</ol>")
+        explorer = (
+            f'<p class="tl-explorer-link"><a {SAME_TAB} href="{EXPLORER_NOTEBOOK}{query}">'
+            "Try it: the twitch explorer</a>. Move sliders for caffeine, sleep and stress, "
+            "and see how everyday habits change how likely ordinary twitches are.</p>"
+        )
+        return '<ol class="tl-lessons">' + "".join(items) + "</ol>" + explorer
