@@ -45,6 +45,30 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from twitchlearn.errors import StoreError
+    from twitchlearn.export import export_rows, write_csv
+    from twitchlearn.loading import load_course
+    from twitchlearn.store import ProgressStore, default_path
+
+    path = Path(args.db) if args.db else default_path()
+    if not path.exists():
+        print(f"twitchlearn export: no progress database at {path}", file=sys.stderr)
+        return 1
+    try:
+        with ProgressStore(path, read_only=True) as store:
+            rows = export_rows(store, load_course(), args.class_code, args.policy)
+    except StoreError as exc:
+        print(f"twitchlearn export: {exc}", file=sys.stderr)
+        return 1
+    write_csv(rows, args.out)
+    learners = sum(1 for row in rows if row.question_id == "TOTAL")
+    print(
+        f"Wrote {len(rows)} rows for {learners} learners of class {args.class_code!r} to {args.out}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="twitchlearn", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--notebooks", help="folder of the learners' notebooks (default: the course)"
     )
     serve.set_defaults(run=_serve)
+    export = commands.add_parser("export", help="export a class's results as CSV for a gradebook")
+    export.add_argument("--class", dest="class_code", required=True, help="the class code")
+    export.add_argument("--out", required=True, help="the CSV file to write")
+    export.add_argument(
+        "--policy",
+        choices=["first", "last", "best"],
+        default="best",
+        help="which attempt counts for each question (default: best)",
+    )
+    export.add_argument("--db", help="the progress database (default: TWITCHLEARN_DB or per user)")
+    export.set_defaults(run=_export)
     return parser
 
 

@@ -1,0 +1,71 @@
+"""Progress survives a reload, and whatever a learner types is shown as text."""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Dialog, Page, expect
+
+from twitchlearn import load_course
+from twitchlearn.ui._html import notebook_name
+
+from .conftest import VoilaServer, open_page
+from .test_app import answer_with_keyboard, first_of_kind, press_button, wrong_answer
+
+pytestmark = pytest.mark.browser
+
+COURSE = load_course()
+FIRST = COURSE.lessons[0]
+
+
+def test_answers_are_still_there_after_a_reload(server: VoilaServer, page: Page) -> None:
+    learner = f"Reload {uuid.uuid4().hex[:6]}"
+    url = f"{server.url}/voila/render/{notebook_name(FIRST)}?learner={quote(learner)}&class=T1"
+    index, question = first_of_kind("true_false")
+    open_page(page, url, ".tl-quiz .tl-question")
+    box = page.locator(".tl-question").nth(index)
+    answer_with_keyboard(page, box, question, wrong_answer(question))
+    press_button(page, box, "Check answer")
+    expect(box.locator(".tl-feedback")).to_contain_text("Not quite")
+    progress = page.locator(".tl-progress-text").first
+    expect(progress).to_contain_text(f"1 of {len(FIRST.questions)} answered")
+
+    page.reload(wait_until="commit")
+    page.wait_for_selector(".tl-quiz .tl-question", timeout=120_000)
+    box = page.locator(".tl-question").nth(index)
+    expect(box.locator(".tl-feedback")).to_contain_text("Not quite")
+    expect(box.get_by_role("button", name="Try again")).to_be_visible()
+    expect(page.locator(".tl-progress-text").first).to_contain_text(
+        f"1 of {len(FIRST.questions)} answered"
+    )
+    # links to the next lesson keep the learner, so the next page saves too
+    expect(page.locator("a.tl-next")).to_have_attribute(
+        "href",
+        f"{notebook_name(COURSE.lessons[1])}?learner={quote(learner).replace('%20', '+')}&class=T1",
+    )
+
+
+def test_a_name_with_html_is_shown_as_text(server: VoilaServer, page: Page) -> None:
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    name = "<img src=x onerror=alert(1)>"
+    open_page(page, server.url + "/", ".tl-identity input")
+    field = page.get_by_label("Your name:")
+    field.focus()
+    page.keyboard.type(name)
+    press_button(page, page.locator(".tl-identity"), "Save my name")
+    greeting = page.locator(".tl-greeting")
+    expect(greeting).to_contain_text(f"Hello, {name}!")
+    assert greeting.locator("img").count() == 0
+    link = page.locator(".tl-lessons a").first
+    expect(link).to_have_attribute(
+        "href", f"{notebook_name(FIRST)}?learner=%3Cimg+src%3Dx+onerror%3Dalert%281%29%3E&class="
+    )
+    assert dialogs == []
