@@ -1,0 +1,368 @@
+"""The twitch explorer: sliders and choices in, a bar chart and a summary in words out.
+
+All scoring happens in the kernel with `twitchlearn.risk.assess`; the browser gets the
+control values, one plotly FigureWidget with each factor's points, and the same thing in
+words (`tl-explorer-summary`) for screen readers. Any ticked warning sign replaces the
+level with the model's advice to see a GP (`tl-override`, role="alert").
+
+    ExplorerView()          # in a notebook cell
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from twitchlearn.risk import (
+    INPUT_RANGES,
+    Assessment,
+    Evidence,
+    Exercise,
+    Hydration,
+    Medication,
+    Preset,
+    RedFlag,
+    RiskFactors,
+    RiskModel,
+    assess,
+    load_model,
+    presets,
+)
+from twitchlearn.ui.quiz import safe_callback
+
+__all__ = ["EVIDENCE_COLOURS", "ExplorerView"]
+
+# Okabe-Ito colours, one per evidence grade (colour-blind safe); the summary says it in words.
+EVIDENCE_COLOURS: dict[Evidence, str] = {
+    Evidence.GUIDELINE: "#0072B2",  # blue
+    Evidence.EXPERT_OPINION: "#009E73",  # bluish green
+    Evidence.CASE_REPORTS: "#E69F00",  # orange
+    Evidence.NO_DIRECT_EVIDENCE: "#CC79A7",  # reddish purple
+}
+_COLOUR_NAMES = {
+    Evidence.GUIDELINE: "blue",
+    Evidence.EXPERT_OPINION: "green",
+    Evidence.CASE_REPORTS: "orange",
+    Evidence.NO_DIRECT_EVIDENCE: "purple",
+}
+
+_FULL_WIDTH = widgets.Layout(width="100%")
+_WIDE_LABEL = {"description_width": "15em"}
+_CHART_TITLE = "What each factor adds (points)"
+_CHART_TITLE_OVERRIDE = "Warning sign ticked: see the advice, not these points"
+
+
+def _points(n: int) -> str:
+    return f"{n} point" if n == 1 else f"{n} points"
+
+
+class ExplorerView:
+    """The interactive explorer. Display it (it is the last value of a cell) or use `.widget`."""
+
+    def __init__(self, model: RiskModel | None = None) -> None:
+        self.model = load_model() if model is None else model
+        self.presets: dict[str, Preset] = presets(self.model)
+        self._applying = False  # set while a preset changes many controls at once
+        self.updates = 0  # how many times the chart and summary were recomputed
+        factors = self.model.factors
+
+        self.caffeine = self._slider(
+            widgets.IntSlider, "caffeine_mg", "Caffeine (mg a day)", step=10, cls="tl-caffeine"
+        )
+        self.sleep = self._slider(
+            widgets.FloatSlider, "sleep_hours", "Sleep (hours a night)", step=0.5, cls="tl-sleep"
+        )
+        self.stress = self._slider(
+            widgets.IntSlider, "stress", "Stress or anxiety (0 to 10)", step=1, cls="tl-stress"
+        )
+        self.alcohol = self._slider(
+            widgets.IntSlider, "alcohol_drinks", "Alcohol (drinks a day)", step=1, cls="tl-alcohol"
+        )
+        marks = "".join(f"<li>{escape(m.label)}</li>" for m in factors.caffeine.marks)
+        self.caffeine_marks = widgets.HTML(
+            f'<div class="tl-marks">Reference amounts of caffeine:<ul>{marks}</ul></div>'
+        )
+        self.hydration = widgets.Dropdown(
+            options=[(o.label, Hydration(o.id)) for o in factors.hydration.options],
+            value=Hydration.NORMAL,
+            description="Drinking water",
+            style=_WIDE_LABEL,
+            layout=_FULL_WIDTH,
+        )
+        self.exercise = widgets.Dropdown(
+            options=[(o.label, Exercise(o.id)) for o in factors.exercise.options],
+            value=Exercise.NONE,
+            description="Exercise in the last 24 hours",
+            style=_WIDE_LABEL,
+            layout=_FULL_WIDTH,
+        )
+        self.medications: dict[Medication, widgets.Checkbox] = {
+            Medication(o.id): widgets.Checkbox(
+                value=False, description=o.label, indent=False, layout=_FULL_WIDTH
+            )
+            for o in factors.medications.options
+        }
+        self.red_flags: dict[RedFlag, widgets.Checkbox] = {
+            RedFlag(item.id): widgets.Checkbox(
+                value=False, description=item.label, indent=False, layout=_FULL_WIDTH
+            )
+            for item in self.model.red_flags.items
+        }
+
+        self.preset_buttons: dict[str, widgets.Button] = {}
+        for preset in self.presets.values():
+            button = widgets.Button(description=preset.label, tooltip=preset.description)
+            button.on_click(safe_callback(self._preset_clicked(preset.id), self._show_error))
+            self.preset_buttons[preset.id] = button
+        reset = widgets.Button(description="Start again", tooltip="Set every control back")
+        reset.on_click(safe_callback(lambda _b: self.set_factors(RiskFactors()), self._show_error))
+        self.reset_button = reset
+
+        self.figure = go.FigureWidget(
+            data=[
+                go.Bar(
+                    orientation="h",
+                    y=[],
+                    x=[],
+                    text=[],
+                    textposition="outside",
+                    hoverinfo="text",
+                    hovertext=[],
+                    cliponaxis=False,
+                    marker={"color": [], "line": {"color": "#000000", "width": 1}},
+                )
+            ],
+            layout={
+                "title": {"text": _CHART_TITLE},
+                "height": 360,
+                "width": 560,
+                "margin": {"l": 10, "r": 30, "t": 50, "b": 50},
+                "xaxis": {
+                    "title": {"text": "Points (teaching model, not a measurement)"},
+                    "range": [0, self._max_points() + 1],
+                    "dtick": 1,
+                    "fixedrange": True,
+                },
+                "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
+                "showlegend": False,
+                "plot_bgcolor": "#ffffff",
+            },
+        )
+        legend = ", ".join(f"{_COLOUR_NAMES[e]} = {escape(e.label)}" for e in Evidence)
+        self.legend = widgets.HTML(
+            f'<p class="tl-legend">Bar colours show the evidence: {legend}.</p>'
+        )
+        self.summary = widgets.HTML("", layout=_FULL_WIDTH)
+        self.summary.add_class("tl-explorer-summary")
+        self.error = widgets.HTML("")
+        self.about = widgets.HTML(
+            '<div class="tl-explorer-about">'
+            f"<p>{escape(self.model.about)}</p>"
+            f"<p><strong>{escape(self.model.disclaimer)}</strong></p></div>",
+            layout=_FULL_WIDTH,
+        )
+
+        on_change = safe_callback(self._on_change, self._show_error)
+        for control in self._controls():
+            control.observe(on_change, names="value")
+
+        self.widget = self._layout()
+        self.update()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # -- building -------------------------------------------------------------------------
+
+    @staticmethod
+    def _slider(kind: Any, field: str, description: str, *, step: float, cls: str) -> Any:
+        rng = INPUT_RANGES[field]
+        default = getattr(RiskFactors(), field)
+        slider = kind(
+            value=default,
+            min=rng.minimum,
+            max=rng.maximum,
+            step=step,
+            description=description,
+            continuous_update=False,
+            style=_WIDE_LABEL,
+            layout=_FULL_WIDTH,
+        )
+        slider.add_class(cls)
+        return slider
+
+    def _max_points(self) -> int:
+        f = self.model.factors
+        banded = [max(b.points) for b in (f.caffeine, f.sleep, f.stress, f.alcohol)]
+        chosen = [max(o.points for o in c.options) for c in (f.hydration, f.exercise)]
+        meds = f.medications.max_points or sum(o.points for o in f.medications.options)
+        return max([*banded, *chosen, meds])
+
+    def _controls(self) -> list[Any]:
+        return [
+            self.caffeine,
+            self.sleep,
+            self.stress,
+            self.alcohol,
+            self.hydration,
+            self.exercise,
+            *self.medications.values(),
+            *self.red_flags.values(),
+        ]
+
+    def _layout(self) -> widgets.VBox:
+        heading = widgets.HTML
+        presets_row = widgets.HBox(
+            [*self.preset_buttons.values(), self.reset_button],
+            layout=widgets.Layout(flex_flow="row wrap"),
+        )
+        presets_row.add_class("tl-presets")
+        flags = widgets.VBox(
+            [
+                heading(
+                    "<h3>Warning signs</h3><p>Tick any that you have. Any tick means: see a GP,"
+                    " whatever the sliders say.</p>"
+                ),
+                *self.red_flags.values(),
+            ]
+        )
+        flags.add_class("tl-red-flags")
+        controls = widgets.VBox(
+            [
+                heading("<h3>Your week</h3>"),
+                self.caffeine,
+                self.caffeine_marks,
+                self.sleep,
+                self.stress,
+                self.alcohol,
+                self.hydration,
+                self.exercise,
+                heading("<h4>Medicines you take</h4>"),
+                *self.medications.values(),
+                flags,
+            ],
+            layout=widgets.Layout(flex="1 1 26em", min_width="22em", margin="0 1.5em 0 0"),
+        )
+        results = widgets.VBox(
+            [self.figure, self.legend, self.summary],
+            layout=widgets.Layout(flex="1 1 560px", min_width="320px"),
+        )
+        view = widgets.VBox(
+            [
+                self.about,
+                heading("<h3>Choose an example</h3>"),
+                presets_row,
+                self.error,
+                widgets.HBox([controls, results], layout=widgets.Layout(flex_flow="row wrap")),
+            ]
+        )
+        view.add_class("tl-explorer")
+        return view
+
+    # -- reading and setting the controls --------------------------------------------------
+
+    def factors(self) -> RiskFactors:
+        """The controls' current values as checked RiskFactors."""
+        return RiskFactors(
+            caffeine_mg=self.caffeine.value,
+            sleep_hours=self.sleep.value,
+            stress=self.stress.value,
+            alcohol_drinks=self.alcohol.value,
+            hydration=self.hydration.value,
+            exercise=self.exercise.value,
+            medications=[m for m, box in self.medications.items() if box.value],
+            red_flags=[f for f, box in self.red_flags.items() if box.value],
+        )
+
+    def set_factors(self, factors: RiskFactors) -> None:
+        """Set every control to `factors`, then recompute once."""
+        self._applying = True
+        try:
+            self.caffeine.value = round(factors.caffeine_mg)
+            self.sleep.value = factors.sleep_hours
+            self.stress.value = round(factors.stress)
+            self.alcohol.value = round(factors.alcohol_drinks)
+            self.hydration.value = factors.hydration
+            self.exercise.value = factors.exercise
+            for medication, box in self.medications.items():
+                box.value = medication in factors.medications
+            for flag, box in self.red_flags.items():
+                box.value = flag in factors.red_flags
+        finally:
+            self._applying = False
+        self.update()
+
+    def apply_preset(self, preset_id: str) -> None:
+        self.set_factors(self.presets[preset_id].factors)
+
+    def _preset_clicked(self, preset_id: str) -> Callable[[Any], None]:
+        def clicked(_button: Any) -> None:
+            self.apply_preset(preset_id)
+
+        return clicked
+
+    def _on_change(self, _change: Any) -> None:
+        if not self._applying:
+            self.update()
+
+    # -- showing the result ----------------------------------------------------------------
+
+    def update(self) -> None:
+        """Assess the current controls; redraw the chart in place and rewrite the summary."""
+        result = assess(self.factors(), self.model)
+        items = result.contributions
+        bar = self.figure.data[0]
+        with self.figure.batch_update():
+            bar.y = [c.label for c in items]
+            bar.x = [c.points for c in items]
+            bar.text = [_points(c.points) for c in items]
+            bar.hovertext = [
+                f"{c.label} ({c.value}): {_points(c.points)}. Evidence: {c.evidence_label}"
+                for c in items
+            ]
+            bar.marker.color = [EVIDENCE_COLOURS[c.evidence] for c in items]
+            self.figure.layout.title.text = (
+                _CHART_TITLE_OVERRIDE if result.see_clinician else _CHART_TITLE
+            )
+        self.summary.value = summary_html(result)
+        self.error.value = ""
+        self.updates += 1
+
+    def _show_error(self, message: str) -> None:
+        self.error.value = f'<p class="tl-error" role="alert">{escape(message)}</p>'
+
+
+def summary_html(result: Assessment) -> str:
+    """The assessment in words: the override or the level, then each factor that adds points."""
+    parts: list[str] = []
+    if result.see_clinician and result.override_message is not None:
+        parts.append(
+            '<div class="tl-override" role="alert">'
+            "<h3>See a GP or another clinician</h3>"
+            f"<p><strong>{escape(result.override_message)}</strong></p></div>"
+        )
+        parts.append("<h4>What the sliders add (this does not change the advice above)</h4>")
+    else:
+        parts.append(
+            f'<div class="tl-level-box"><h3 class="tl-level">{escape(result.level_label)}</h3>'
+            f"<p>{escape(result.level_meaning)}</p></div>"
+        )
+        parts.append(f"<p>Total: {_points(result.points)} in this teaching model.</p>")
+    adding = [c for c in result.contributions if c.points]
+    if adding:
+        rows = "".join(
+            f"<li><strong>{escape(c.label)} ({escape(c.value)}): {_points(c.points)}.</strong> "
+            f"{escape(c.sentence)} <em>Evidence: {escape(c.evidence_label)}.</em> "
+            f"Sources: {escape(', '.join(c.sources))}.</li>"
+            for c in adding
+        )
+        parts.append(f"<ul>{rows}</ul>")
+    else:
+        parts.append("<p>No factor adds any points.</p>")
+    if not result.see_clinician:
+        parts.append(f'<p class="tl-advice">{escape(result.advice)}</p>')
+    return "".join(parts)
