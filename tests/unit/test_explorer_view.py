@@ -1,0 +1,153 @@
+"""The explorer view in-process, without a browser: controls in, chart data and summary out."""
+
+from __future__ import annotations
+
+import pytest
+
+from twitchlearn import risk
+from twitchlearn.risk import Hydration, Medication, RedFlag, RiskFactors, assess, presets
+from twitchlearn.ui import explorer as explorer_module
+from twitchlearn.ui.explorer import EVIDENCE_COLOURS, ExplorerView
+from twitchlearn.ui.quiz import FRIENDLY_ERROR
+
+
+@pytest.fixture
+def view() -> ExplorerView:
+    return ExplorerView()
+
+
+def bars(view: ExplorerView) -> dict[str, int]:
+    bar = view.figure.data[0]
+    return dict(zip(bar.y, bar.x, strict=True))
+
+
+def test_starts_at_the_defaults(view: ExplorerView) -> None:
+    assert view.factors() == RiskFactors()
+    expected = assess(RiskFactors())
+    assert view.figure.data[0].x == tuple(c.points for c in expected.contributions)
+    assert expected.level_label in view.summary.value
+    assert "tl-override" not in view.summary.value
+    assert view.figure.layout.title.text  # the layout given to the constructor is kept
+
+
+def test_slider_changes_chart_and_summary(view: ExplorerView) -> None:
+    before_summary, before_bars = view.summary.value, bars(view)
+    view.caffeine.value = 1000
+    after = bars(view)
+    assert after != before_bars
+    assert (
+        after["Caffeine"] == assess(RiskFactors(caffeine_mg=1000)).contribution("caffeine").points
+    )
+    assert view.summary.value != before_summary
+    caffeine = assess(RiskFactors(caffeine_mg=1000)).contribution("caffeine")
+    assert "1000 mg" in view.summary.value
+    assert caffeine.evidence_label in view.summary.value
+    for source in caffeine.sources:
+        assert source in view.summary.value
+    assert view.figure.data[0].text[0] == f"{caffeine.points} points"
+
+
+def test_every_control_reaches_the_model(view: ExplorerView) -> None:
+    view.sleep.value = 4.5
+    view.stress.value = 9
+    view.alcohol.value = 7
+    view.hydration.value = Hydration.VERY_LOW
+    view.exercise.value = "hard"
+    view.medications[Medication.DIURETIC].value = True
+    expected = RiskFactors(
+        sleep_hours=4.5,
+        stress=9,
+        alcohol_drinks=7,
+        hydration="very_low",
+        exercise="hard",
+        medications=["diuretic"],
+    )
+    assert view.factors() == expected
+    result = assess(expected)
+    assert view.figure.data[0].x == tuple(c.points for c in result.contributions)
+    assert result.level_label in view.summary.value
+    colours = view.figure.data[0].marker.color
+    assert colours == tuple(EVIDENCE_COLOURS[c.evidence] for c in result.contributions)
+
+
+def test_red_flag_overrides_the_level(view: ExplorerView) -> None:
+    view.apply_preset("exam-week")
+    level_label = assess(presets()["exam-week"].factors).level_label
+    assert level_label in view.summary.value
+    view.red_flags[RedFlag.WEAKNESS].value = True
+    summary = view.summary.value
+    assert 'class="tl-override" role="alert"' in summary
+    assert "See a GP about your twitching" in summary
+    assert level_label not in summary  # never the level beside the override
+    view.red_flags[RedFlag.WEAKNESS].value = False
+    assert "tl-override" not in view.summary.value
+    assert level_label in view.summary.value
+
+
+@pytest.mark.parametrize("preset_id", list(presets()))
+def test_preset_sets_every_control_and_updates_once(view: ExplorerView, preset_id: str) -> None:
+    preset = presets()[preset_id]
+    view.red_flags[RedFlag.SPREADING].value = True  # a preset clears the checklist too
+    before = view.updates
+    view.preset_buttons[preset_id].click()
+    assert view.factors() == preset.factors
+    assert view.updates == before + 1
+    result = assess(preset.factors)
+    assert view.figure.data[0].x == tuple(c.points for c in result.contributions)
+    assert result.headline in view.summary.value
+
+
+def test_start_again_resets(view: ExplorerView) -> None:
+    view.apply_preset("big-night-out")
+    view.reset_button.click()
+    assert view.factors() == RiskFactors()
+
+
+def test_no_percentages_in_anything_shown(view: ExplorerView) -> None:
+    settings = [p.factors for p in presets().values()]
+    settings.append(
+        RiskFactors(
+            caffeine_mg=1200,
+            sleep_hours=0,
+            stress=10,
+            alcohol_drinks=20,
+            hydration="very_high",
+            exercise="hard",
+            medications=list(Medication),
+            red_flags=list(RedFlag),
+        )
+    )
+    for factors in settings:
+        view.set_factors(factors)
+        shown = [view.summary.value, view.about.value, view.legend.value]
+        shown += [*view.figure.data[0].text, *view.figure.data[0].hovertext]
+        shown.append(view.figure.layout.title.text)
+        for text in shown:
+            assert "%" not in text
+
+
+def test_about_and_disclaimer_are_shown(view: ExplorerView) -> None:
+    model = risk.load_model()
+    assert "teaching model" in view.about.value
+    assert "not medical advice" in view.about.value
+    assert model.disclaimer.split(".")[0] in view.about.value
+
+
+def test_error_in_a_callback_shows_a_friendly_message(
+    view: ExplorerView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(explorer_module, "assess", broken)
+    view.stress.value = 5
+    assert FRIENDLY_ERROR in view.error.value
+    assert "boom" not in view.error.value
+    monkeypatch.undo()
+    view.stress.value = 6
+    assert view.error.value == ""
+
+
+def test_renders_as_a_widget(view: ExplorerView) -> None:
+    bundle = view._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
