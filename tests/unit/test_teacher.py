@@ -1,0 +1,217 @@
+"""The teacher's computations and views, on a real SQLite store filled with graded attempts."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from twitchlearn.loading import load_course
+from twitchlearn.models import (
+    Course,
+    MultipleSelectQuestion,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
+from twitchlearn.scoring import grade, right_answer_text
+from twitchlearn.store import POLICIES, ProgressStore
+from twitchlearn.teacher import (
+    CLASS_PLAN,
+    answer_key,
+    answer_text,
+    class_codes,
+    common_wrong_answers,
+    counted,
+    discussion_prompts,
+    learner_progress,
+    question_difficulty,
+)
+
+EVIL = "<img src=x onerror=alert(1)>"
+START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    return load_course()
+
+
+def first_of(course: Course, kind: type) -> SingleChoiceQuestion:
+    return next(q for q in course.questions.values() if isinstance(q, kind))  # type: ignore[return-value]
+
+
+def wrong_choice(question: SingleChoiceQuestion) -> str:
+    return next(c.id for c in question.choices if not c.correct)
+
+
+def right_choice(question: SingleChoiceQuestion) -> str:
+    return next(c.id for c in question.choices if c.correct)
+
+
+class Recorder:
+    def __init__(self, store: ProgressStore, course: Course) -> None:
+        self.store, self.course, self.n = store, course, 0
+
+    def __call__(self, learner: str, qid: str, answer: object, class_code: str = "9B") -> None:
+        self.n += 1
+        question = self.course.questions[qid]
+        self.store.record(
+            learner,
+            class_code,
+            qid,
+            answer,
+            grade(question, answer),
+            now=START + timedelta(minutes=self.n),
+        )
+
+
+@pytest.fixture
+def store(tmp_path: Path, course: Course) -> ProgressStore:
+    """Ann: wrong then right on a single choice; Bob: right then wrong; the evil name: wrong."""
+    db = ProgressStore(tmp_path / "progress.sqlite3")
+    rec = Recorder(db, course)
+    single = first_of(course, SingleChoiceQuestion)
+    tf = first_of(course, TrueFalseQuestion)
+    rec("Ann", single.id, wrong_choice(single))
+    rec("Ann", single.id, right_choice(single))
+    rec("Bob", single.id, right_choice(single))
+    rec("Bob", single.id, wrong_choice(single))
+    rec(EVIL, single.id, wrong_choice(single))
+    rec("Ann", tf.id, not tf.answer)
+    rec("Bob", tf.id, tf.answer)
+    rec("Zed", single.id, wrong_choice(single), class_code="OTHER")
+    yield db
+    db.close()
+
+
+def test_progress_per_learner_follows_the_policy(store: ProgressStore, course: Course) -> None:
+    total = len(course.questions)
+    by_policy = {
+        p: {
+            lp.learner: (lp.answered, lp.correct) for lp in learner_progress(store, course, "9B", p)
+        }
+        for p in POLICIES
+    }
+    assert by_policy["first"] == {"Ann": (2, 0), "Bob": (2, 2), EVIL: (1, 0)}
+    assert by_policy["last"] == {"Ann": (2, 1), "Bob": (2, 1), EVIL: (1, 0)}
+    assert by_policy["best"] == {"Ann": (2, 1), "Bob": (2, 2), EVIL: (1, 0)}
+    ann = {p.learner: p for p in learner_progress(store, course, "9B", "best")}["Ann"]
+    assert ann.total_questions == total
+    assert ann.share_done == pytest.approx(2 / total)
+    assert "Zed" not in by_policy["best"]  # another class
+
+
+def test_difficulty_per_question(store: ProgressStore, course: Course) -> None:
+    single = first_of(course, SingleChoiceQuestion)
+    rows = {d.question_id: d for d in question_difficulty(store, course, "9B", "first")}
+    assert list(rows) == list(course.questions)  # every question, in course order
+    assert (rows[single.id].answered, rows[single.id].correct) == (3, 1)
+    assert rows[single.id].share_correct == pytest.approx(1 / 3)
+    last = {d.question_id: d for d in question_difficulty(store, course, "9B", "last")}
+    assert last[single.id].correct == 1
+    unanswered = [d for d in rows.values() if d.answered == 0]
+    assert unanswered
+    assert all(d.share_correct == 0 for d in unanswered)
+
+
+def test_wrong_answers_decode_choice_ids_to_text(store: ProgressStore, course: Course) -> None:
+    single = first_of(course, SingleChoiceQuestion)
+    wrong_text = next(c.text for c in single.choices if c.id == wrong_choice(single))
+    first = common_wrong_answers(store, course, "9B", "first")
+    assert first[0].question_id == single.id
+    assert (first[0].answer, first[0].count) == (wrong_text, 2)  # Ann and the evil name
+    best = common_wrong_answers(store, course, "9B", "best")
+    assert [(w.question_id, w.count) for w in best if w.question_id == single.id] == [
+        (single.id, 1)
+    ]
+    tf = first_of(course, TrueFalseQuestion)
+    assert any(w.question_id == tf.id and w.answer in ("True", "False") for w in best)
+
+
+def test_counted_in_python_agrees_with_the_store(store: ProgressStore, course: Course) -> None:
+    for policy in POLICIES:
+        mine = {(a.learner, a.question_id): a.score for a in counted(store.attempts(), policy)}
+        theirs = {
+            (c.learner, c.question_id): c.score
+            for code in class_codes(store)
+            for c in store.counted_attempts(code, policy)
+        }
+        assert mine == theirs
+    with pytest.raises(ValueError, match="policy"):
+        counted([], "worst")  # type: ignore[arg-type]
+
+
+def test_multiple_select_wrong_parts(tmp_path: Path, course: Course) -> None:
+    q = first_of(course, MultipleSelectQuestion)
+    wrong = [c for c in q.choices if not c.correct]
+    right = [c for c in q.choices if c.correct]
+    with ProgressStore(tmp_path / "p.sqlite3") as db:
+        Recorder(db, course)("Ann", q.id, [wrong[0].id])
+        texts = {w.answer for w in common_wrong_answers(db, course, "9B", "last")}
+    assert wrong[0].text in texts
+    assert {f"Left out: {c.text}" for c in right} <= texts
+    assert answer_text(q, [c.id for c in right]) == right_answer_text(q)
+
+
+def test_class_plan_is_45_minutes() -> None:
+    assert sum(step.minutes for step in CLASS_PLAN) == 45
+    assert "disclaimer" in CLASS_PLAN[0].detail
+
+
+def test_prompts_carry_the_safety_note(course: Course) -> None:
+    for lesson in course.lessons:
+        prompts = discussion_prompts(lesson)
+        assert len(prompts) >= 3
+        assert "Do not stop a prescribed medicine without advice" in prompts[-1]
+
+
+def test_answer_key_covers_every_question(course: Course) -> None:
+    key = answer_key(course)
+    assert [e.question_id for e in key] == list(course.questions)
+    for entry in key:
+        question = course.questions[entry.question_id]
+        assert entry.right_answer == right_answer_text(question)
+        assert entry.explanation == question.explanation
+
+
+# --- the views (ui) ----------------------------------------------------------------------
+
+
+def test_guide_html_escapes_and_holds_the_key(course: Course) -> None:
+    from twitchlearn.ui.dashboard import guide_answer_key, guide_plan, guide_prompts
+
+    key = guide_answer_key(course)._repr_html_()
+    assert key.count('class="tl-key"') == len(course.questions)
+    assert "<script" not in key
+    assert "45 minutes" in guide_plan(course)._repr_html_()
+    assert "prescribed medicine" in guide_prompts(course)._repr_html_()
+
+
+def test_dashboard_escapes_learner_names(store: ProgressStore, course: Course) -> None:
+    from twitchlearn.ui.dashboard import ClassDashboard
+
+    assert store.path is not None
+    dashboard = ClassDashboard(course, store.path, class_code="9B", policy="first")
+    shown = json.dumps(
+        [dashboard.status.value]
+        + [o for v in (dashboard.progress_view, dashboard.wrong_view) for o in v.outputs]
+    )
+    assert EVIL not in shown
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shown
+    assert "application/vnd.plotly.v1+json" in shown
+    assert "3 learner(s)" in dashboard.status.value
+    assert "twitchlearn export --class 9B --out results.csv" in dashboard.export_view.value
+    dashboard.class_code.value = "NOPE"
+    assert "No answers saved yet" in dashboard.status.value
+    assert dashboard.progress_view.outputs == ()
+    dashboard.class_code.value = "OTHER"
+    assert "1 learner(s)" in dashboard.status.value
+
+
+def test_dashboard_reports_a_missing_store(tmp_path: Path, course: Course) -> None:
+    from twitchlearn.ui.dashboard import ClassDashboard
+
+    dashboard = ClassDashboard(course, tmp_path / "missing.sqlite3", class_code="9B")
+    assert "cannot be read" in dashboard.status.value

@@ -1,0 +1,288 @@
+"""The teacher's views: the class dashboard and the teacher guide (notebooks/teacher/ only).
+
+The computations are in `twitchlearn.teacher`; this module only draws them. Every text from
+the content or from a learner (names above all) is escaped, in HTML and in chart labels
+(plotly reads a little HTML in labels, so they are escaped too).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from html import escape
+from typing import Any, Final
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from twitchlearn.errors import StoreError
+from twitchlearn.loading import load_course
+from twitchlearn.models import Course
+from twitchlearn.store import POLICIES, Policy, ProgressStore, default_path
+from twitchlearn.teacher import (
+    CLASS_PLAN,
+    EXPORT_COMMAND,
+    LearnerProgress,
+    QuestionDifficulty,
+    WrongAnswer,
+    answer_key,
+    common_wrong_answers,
+    discussion_prompts,
+    learner_progress,
+    question_difficulty,
+)
+from twitchlearn.ui._html import HtmlBlock, bullet_list
+from twitchlearn.ui.quiz import _WIDE_LABEL, safe_callback
+
+__all__ = [
+    "CLASS_ENV",
+    "ClassDashboard",
+    "guide_answer_key",
+    "guide_objectives",
+    "guide_plan",
+    "guide_prompts",
+]
+
+CLASS_ENV: Final = "TWITCHLEARN_CLASS"  # the class code the dashboard starts with
+
+_POLICY_LABELS: Final[dict[Policy, str]] = {
+    "first": "First attempt",
+    "last": "Last attempt",
+    "best": "Best attempt",
+}
+_CHART_LAYOUT: Final[dict[str, Any]] = {
+    "template": "plotly_white",
+    "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+}
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return f'<table class="tl-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _chart(fig: go.Figure) -> dict[str, Any]:
+    """`fig` as an output of an Output widget: the plotly mime type, whatever the renderer."""
+    bundle = json.loads(pio.to_json(fig, validate=False))
+    bundle["config"] = {"displaylogo": False, "responsive": True}
+    return {
+        "output_type": "display_data",
+        "data": {"application/vnd.plotly.v1+json": bundle, "text/plain": "<chart>"},
+        "metadata": {},
+    }
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- the class dashboard -----------------------------------------------------------------
+
+
+class ClassDashboard:
+    """A class code box, a choice of which attempt counts, and three views that follow them."""
+
+    def __init__(
+        self,
+        course: Course,
+        db_path: str | os.PathLike[str],
+        *,
+        class_code: str = "",
+        policy: Policy = "best",
+    ) -> None:
+        self.course = course
+        self.db_path = db_path
+        self.class_code = widgets.Text(
+            value=class_code,
+            description="Class code",
+            placeholder="for example 9B",
+            continuous_update=False,
+            style=_WIDE_LABEL,
+        )
+        self.policy = widgets.Dropdown(
+            options=[(_POLICY_LABELS[p], p) for p in POLICIES],
+            value=policy,
+            description="Which attempt counts",
+            style=_WIDE_LABEL,
+        )
+        self.status = widgets.HTML()
+        self.controls = widgets.VBox([widgets.HBox([self.class_code, self.policy]), self.status])
+        self.progress_view = widgets.Output()
+        self.difficulty_view = widgets.Output()
+        self.wrong_view = widgets.Output()
+        self.export_view = widgets.HTML()
+        update = safe_callback(lambda _change: self.refresh(), self._show_error)
+        self.class_code.observe(update, names="value")
+        self.policy.observe(update, names="value")
+        self.refresh()
+
+    @classmethod
+    def from_environment(cls) -> ClassDashboard:
+        """The store at TWITCHLEARN_DB (or the default path), class code from TWITCHLEARN_CLASS."""
+        return cls(load_course(), default_path(), class_code=os.environ.get(CLASS_ENV, "").strip())
+
+    def _show_error(self, message: str) -> None:
+        self.status.value = f'<p class="tl-feedback tl-wrong">{escape(message)}</p>'
+
+    def refresh(self) -> None:
+        code = self.class_code.value.strip()
+        policy: Policy = self.policy.value
+        command = EXPORT_COMMAND.format(code=code or "CODE")
+        self.export_view.value = (
+            "<p>To take these results to a gradebook, run in a terminal:</p>"
+            f"<pre>{escape(command)}</pre>"
+            "<p>Add <code>--policy first</code>, <code>last</code> or <code>best</code> "
+            "to choose which attempt counts.</p>"
+        )
+        for view in (self.progress_view, self.difficulty_view, self.wrong_view):
+            view.outputs = ()
+        if not code:
+            self.status.value = "<p>Type your class code to see its results.</p>"
+            return
+        try:
+            with ProgressStore(self.db_path, read_only=True) as store:
+                progress = learner_progress(store, self.course, code, policy)
+                difficulty = question_difficulty(store, self.course, code, policy)
+                wrong = common_wrong_answers(store, self.course, code, policy)
+        except StoreError as exc:
+            self._show_error(f"The results cannot be read. {exc}")
+            return
+        if not progress:
+            self.status.value = (
+                f"<p>No answers saved yet for class <strong>{escape(code)}</strong>.</p>"
+            )
+            return
+        self.status.value = (
+            f"<p>Class <strong>{escape(code)}</strong>: {len(progress)} learner(s); "
+            f"counting each learner's {escape(_POLICY_LABELS[policy].lower())}.</p>"
+        )
+        self._draw_progress(progress)
+        self._draw_difficulty([d for d in difficulty if d.answered])
+        self._draw_wrong(wrong)
+
+    def _draw_progress(self, progress: Sequence[LearnerProgress]) -> None:
+        names = [escape(p.learner) for p in progress]
+        total = len(self.course.questions)
+        fig = go.Figure(
+            [
+                go.Bar(name="Right", y=names, x=[p.correct for p in progress], orientation="h"),
+                go.Bar(
+                    name="Answered, not right",
+                    y=names,
+                    x=[p.answered - p.correct for p in progress],
+                    orientation="h",
+                ),
+            ]
+        )
+        fig.update_layout(
+            title=f"Questions answered, out of {total}",
+            barmode="stack",
+            height=120 + 28 * len(names),
+            yaxis={"autorange": "reversed"},
+            **_CHART_LAYOUT,
+        )
+        rows = [
+            (p.learner, f"{p.answered} of {p.total_questions}", p.correct, f"{p.score:g}")
+            for p in progress
+        ]
+        self.progress_view.outputs += (_chart(fig),)
+        self.progress_view.append_display_data(
+            HtmlBlock(_table(("Learner", "Answered", "Right", "Points"), rows))
+        )
+
+    def _draw_difficulty(self, difficulty: Sequence[QuestionDifficulty]) -> None:
+        hardest = sorted(difficulty, key=lambda d: (d.share_correct, -d.answered))
+        fig = go.Figure(
+            go.Bar(
+                x=[escape(d.question_id) for d in hardest],
+                y=[round(100 * d.share_correct) for d in hardest],
+                customdata=[escape(_short(d.prompt, 90)) for d in hardest],
+                hovertemplate="%{x}<br>%{customdata}<br>%{y}% right<extra></extra>",
+            )
+        )
+        fig.update_layout(
+            title="Share of learners right, hardest question first",
+            yaxis={"title": "% right", "range": [0, 100]},
+            height=380,
+            **_CHART_LAYOUT,
+        )
+        self.difficulty_view.outputs += (_chart(fig),)
+
+    def _draw_wrong(self, wrong: Sequence[WrongAnswer]) -> None:
+        if not wrong:
+            self.wrong_view.append_display_data(HtmlBlock("<p>No wrong answers counted.</p>"))
+            return
+        labels = [escape(f"{w.question_id}: {_short(w.answer, 50)}") for w in wrong]
+        fig = go.Figure(go.Bar(y=labels, x=[w.count for w in wrong], orientation="h"))
+        fig.update_layout(
+            title="Most-chosen wrong answers (number of learners)",
+            yaxis={"autorange": "reversed"},
+            height=120 + 28 * len(labels),
+            **_CHART_LAYOUT,
+        )
+        rows = [(w.count, w.prompt, w.answer) for w in wrong]
+        self.wrong_view.outputs += (_chart(fig),)
+        self.wrong_view.append_display_data(
+            HtmlBlock(_table(("Learners", "Question", "Wrong answer"), rows))
+        )
+
+
+# --- the teacher guide -------------------------------------------------------------------
+
+
+def guide_plan(course: Course | None = None) -> HtmlBlock:
+    """The 45-minute class plan, with the course disclaimer to read at the start."""
+    course = load_course() if course is None else course
+    total = sum(step.minutes for step in CLASS_PLAN)
+    rows = [(f"{step.minutes} min", step.activity, step.detail) for step in CLASS_PLAN]
+    return HtmlBlock(
+        f"<p>A plan for one class of {total} minutes.</p>"
+        + _table(("Time", "Activity", "What to do"), rows)
+        + '<p><strong>Disclaimer to read aloud:</strong></p><blockquote class="tl-disclaimer">'
+        + escape(course.disclaimer)
+        + "</blockquote>"
+    )
+
+
+def guide_objectives(course: Course | None = None) -> HtmlBlock:
+    """What learners should be able to do after each lesson."""
+    course = load_course() if course is None else course
+    parts = [
+        f"<h3>{lesson.number}. {escape(lesson.title)}</h3>" + bullet_list(lesson.objectives)
+        for lesson in course.lessons
+    ]
+    return HtmlBlock("".join(parts))
+
+
+def guide_prompts(course: Course | None = None) -> HtmlBlock:
+    """Discussion prompts per lesson, each list ending with the safety reminder."""
+    course = load_course() if course is None else course
+    parts = [
+        f"<h3>{lesson.number}. {escape(lesson.title)}</h3>"
+        + bullet_list(discussion_prompts(lesson))
+        for lesson in course.lessons
+    ]
+    return HtmlBlock("".join(parts))
+
+
+def guide_answer_key(course: Course | None = None) -> HtmlBlock:
+    """Every question with its right answer and explanation. For the teacher only."""
+    course = load_course() if course is None else course
+    parts: list[str] = []
+    lesson_number = None
+    for entry in answer_key(course):
+        if entry.lesson_number != lesson_number:
+            lesson_number = entry.lesson_number
+            parts.append(f"<h3>{entry.lesson_number}. {escape(entry.lesson_title)}</h3>")
+        parts.append(
+            f'<div class="tl-key" id="key-{escape(entry.question_id, quote=True)}">'
+            f"<p><strong>Question {entry.number}.</strong> {escape(entry.prompt)}</p>"
+            f"<p><strong>Answer:</strong> {escape(entry.right_answer)}</p>"
+            f"<p><em>Why:</em> {escape(entry.explanation)}</p></div>"
+        )
+    return HtmlBlock("".join(parts))
