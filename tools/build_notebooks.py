@@ -67,12 +67,19 @@ def start_notebook() -> nbformat.NotebookNode:
     )
 
 
+def explorer_notebook() -> nbformat.NotebookNode:
+    return _notebook(
+        [new_code_cell("from twitchlearn.ui.explorer import ExplorerView\n\nExplorerView()")]
+    )
+
+
 def build() -> dict[str, str]:
     """File name -> notebook JSON, for every learner notebook."""
     course = load_course()
     books = {"00_start_here.ipynb": start_notebook()}
     for lesson in course.lessons:
         books[notebook_name(lesson)] = lesson_notebook(lesson)
+    books["08_explorer.ipynb"] = explorer_notebook()
     return {name: nbformat.writes(nb) + "\n" for name, nb in books.items()}
 
 
