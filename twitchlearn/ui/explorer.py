@@ -74,7 +74,12 @@ class ExplorerView:
             widgets.IntSlider, "caffeine_mg", "Caffeine (mg a day)", step=10, cls="tl-caffeine"
         )
         self.sleep = self._slider(
-            widgets.FloatSlider, "sleep_hours", "Sleep (hours a night)", step=0.5, cls="tl-sleep"
+            widgets.FloatSlider,
+            "sleep_hours",
+            "Sleep (hours a night)",
+            step=0.5,
+            cls="tl-sleep",
+            readout_format=".1f",
         )
         self.stress = self._slider(
             widgets.IntSlider, "stress", "Stress or anxiety (0 to 10)", step=1, cls="tl-stress"
@@ -122,22 +127,22 @@ class ExplorerView:
         reset.on_click(safe_callback(lambda _b: self.set_factors(RiskFactors()), self._show_error))
         self.reset_button = reset
 
+        # The first data and the layout go to the constructor: changes made before the
+        # widget is displayed never reach the browser.
+        first = assess(self.factors(), self.model)
         self.figure = go.FigureWidget(
             data=[
                 go.Bar(
                     orientation="h",
-                    y=[],
-                    x=[],
-                    text=[],
                     textposition="outside",
                     hoverinfo="text",
-                    hovertext=[],
                     cliponaxis=False,
-                    marker={"color": [], "line": {"color": "#000000", "width": 1}},
+                    marker={"line": {"color": "#000000", "width": 1}},
+                    **_bar_values(first),
                 )
             ],
             layout={
-                "title": {"text": _CHART_TITLE},
+                "title": {"text": _chart_title(first)},
                 "height": 360,
                 "width": 560,
                 "margin": {"l": 10, "r": 30, "t": 50, "b": 50},
@@ -171,7 +176,7 @@ class ExplorerView:
             control.observe(on_change, names="value")
 
         self.widget = self._layout()
-        self.update()
+        self.summary.value = summary_html(first)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -179,7 +184,9 @@ class ExplorerView:
     # -- building -------------------------------------------------------------------------
 
     @staticmethod
-    def _slider(kind: Any, field: str, description: str, *, step: float, cls: str) -> Any:
+    def _slider(
+        kind: Any, field: str, description: str, *, step: float, cls: str, **extra: Any
+    ) -> Any:
         rng = INPUT_RANGES[field]
         default = getattr(RiskFactors(), field)
         slider = kind(
@@ -191,6 +198,7 @@ class ExplorerView:
             continuous_update=False,
             style=_WIDE_LABEL,
             layout=_FULL_WIDTH,
+            **extra,
         )
         slider.add_class(cls)
         return slider
@@ -314,26 +322,39 @@ class ExplorerView:
     def update(self) -> None:
         """Assess the current controls; redraw the chart in place and rewrite the summary."""
         result = assess(self.factors(), self.model)
-        items = result.contributions
+        values = _bar_values(result)
         bar = self.figure.data[0]
         with self.figure.batch_update():
-            bar.y = [c.label for c in items]
-            bar.x = [c.points for c in items]
-            bar.text = [_points(c.points) for c in items]
-            bar.hovertext = [
-                f"{c.label} ({c.value}): {_points(c.points)}. Evidence: {c.evidence_label}"
-                for c in items
-            ]
-            bar.marker.color = [EVIDENCE_COLOURS[c.evidence] for c in items]
-            self.figure.layout.title.text = (
-                _CHART_TITLE_OVERRIDE if result.see_clinician else _CHART_TITLE
-            )
+            bar.y = values["y"]
+            bar.x = values["x"]
+            bar.text = values["text"]
+            bar.hovertext = values["hovertext"]
+            bar.marker.color = values["marker_color"]
+            self.figure.layout.title.text = _chart_title(result)
         self.summary.value = summary_html(result)
         self.error.value = ""
         self.updates += 1
 
     def _show_error(self, message: str) -> None:
         self.error.value = f'<p class="tl-error" role="alert">{escape(message)}</p>'
+
+
+def _chart_title(result: Assessment) -> str:
+    return _CHART_TITLE_OVERRIDE if result.see_clinician else _CHART_TITLE
+
+
+def _bar_values(result: Assessment) -> dict[str, list[Any]]:
+    items = result.contributions
+    return {
+        "y": [c.label for c in items],
+        "x": [c.points for c in items],
+        "text": [_points(c.points) for c in items],
+        "hovertext": [
+            f"{c.label} ({c.value}): {_points(c.points)}. Evidence: {c.evidence_label}"
+            for c in items
+        ],
+        "marker_color": [EVIDENCE_COLOURS[c.evidence] for c in items],
+    }
 
 
 def summary_html(result: Assessment) -> str:

@@ -1,0 +1,96 @@
+"""The twitch explorer on the real server in Chromium, used with the keyboard."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from twitchlearn.risk import RedFlag, RiskFactors, assess, load_model, presets
+
+from .conftest import ROOT, VoilaServer, open_page
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "08_explorer.ipynb"
+BARS = ".js-plotly-plot .trace.bars .point path"
+SUMMARY = ".tl-explorer-summary"
+CAFFEINE = ".tl-caffeine"
+
+
+@pytest.fixture
+def explorer_url(server: VoilaServer) -> str:
+    if not (ROOT / "notebooks" / NOTEBOOK).exists():
+        pytest.fail(f"notebooks/{NOTEBOOK} is missing: it must hold `ExplorerView()`")
+    return f"{server.url}/voila/render/{NOTEBOOK}"
+
+
+def bar_shapes(page: Page) -> list[str]:
+    shapes: list[str] = page.eval_on_selector_all(BARS, "els => els.map(e => e.getAttribute('d'))")
+    return shapes
+
+
+def test_keyboard_slider_red_flag_and_preset(page: Page, explorer_url: str) -> None:
+    open_page(page, explorer_url, f"{SUMMARY} .tl-level")
+    page.wait_for_selector(BARS, state="attached")  # at the defaults every bar is 0 wide
+    summary = page.locator(SUMMARY)
+    expect(summary).to_contain_text(assess(RiskFactors()).level_label)
+    expect(page.locator(".tl-explorer-about")).to_contain_text("not medical advice")
+    shapes_before = bar_shapes(page)
+    summary_before = summary.inner_text()
+
+    # Caffeine with the keyboard: PageUp until past the first reference amount (250 mg).
+    readout = page.locator(f"{CAFFEINE} .widget-readout")
+    handle = page.locator(f"{CAFFEINE} .noUi-handle")
+    expect(handle).to_have_attribute("role", "slider")
+    handle.focus()
+    started = time.perf_counter()
+    for _ in range(40):
+        value = readout.inner_text()
+        if int(value) >= 250:
+            break
+        started = time.perf_counter()
+        page.keyboard.press("PageUp")
+        expect(readout).not_to_have_text(value)
+    caffeine = int(readout.inner_text())
+    assert caffeine >= 250
+    page.wait_for_function(
+        """([bars, summary, before, text]) => {
+            const now = [...document.querySelectorAll(bars)].map(e => e.getAttribute('d'));
+            const shown = document.querySelector(summary).innerText;
+            return JSON.stringify(now) !== JSON.stringify(before) && shown !== text;
+        }""",
+        arg=[BARS, SUMMARY, shapes_before, summary_before],
+    )
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    print(f"\nlast key press to chart and summary changed: {elapsed_ms:.0f} ms")
+    expect(summary).to_contain_text(f"Caffeine ({caffeine} mg a day)")
+    expect(page.locator(".js-plotly-plot .trace.bars text").first).not_to_have_text("0 points")
+
+    # A warning sign ticked with the keyboard replaces the level with the advice.
+    label = load_model().red_flag(RedFlag.WEAKNESS).label
+    box = page.get_by_role("checkbox", name=label, exact=True)
+    box.focus()
+    page.keyboard.press("Space")
+    expect(box).to_be_checked()
+    override = page.locator(f'{SUMMARY} .tl-override[role="alert"]')
+    expect(override).to_contain_text("See a GP about your twitching")
+    expect(page.locator(f"{SUMMARY} .tl-level")).to_have_count(0)
+
+    # An example sets every control (and clears the checklist).
+    preset = presets()["exam-week"]
+    button = page.get_by_role("button", name=preset.label, exact=True)
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(readout).to_have_text(str(round(preset.factors.caffeine_mg)))
+    expect(page.locator(".tl-sleep .widget-readout")).to_have_text(
+        f"{preset.factors.sleep_hours:.1f}"
+    )
+    expect(page.locator(".tl-stress .widget-readout")).to_have_text(
+        str(round(preset.factors.stress))
+    )
+    expect(box).not_to_be_checked()
+    expect(override).to_have_count(0)
+    expect(page.locator(f"{SUMMARY} .tl-level")).to_have_text(assess(preset.factors).level_label)
+    assert "%" not in summary.inner_text()
