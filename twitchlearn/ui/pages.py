@@ -205,11 +205,15 @@ class StartPage:
             value=learner.name,
             description="Your name:",
             placeholder="first name or a nickname",
+            # Sync when the field is left (or on Enter), so the value is in the kernel before
+            # the button's click: typing fast and clicking lost the last characters.
+            continuous_update=False,
             style=_WIDE_LABEL,
         )
         class_code = widgets.Text(
             value=learner.class_code,
             description="Class code (if your teacher gave one):",
+            continuous_update=False,
             style=_WIDE_LABEL,
             layout=widgets.Layout(width="30em"),
         )
