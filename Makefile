@@ -9,6 +9,8 @@ CHROMIUM := /usr/bin/chromium
 PORT ?= 8866
 # apt-get needs root; CI runs as root, a developer's machine may need sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Jupyter refuses to start as root (as CI and these machines run) unless told to.
+LAB_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 .PHONY: serve test lint check lab bench chromium clean
 
@@ -56,7 +58,7 @@ test: $(VENV)/.test chromium lint
 
 ## lab: open the lessons in JupyterLab
 lab: $(VENV)/.lab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(LAB_ROOT) notebooks/
 
 ## bench: measure speed against same-run baselines (not part of make test); issue 6, not built yet
 bench:

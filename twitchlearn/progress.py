@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 class AttemptSink(Protocol):
     """Where attempts are saved: the progress store, or nothing."""
 
+    problem: str | None  # why attempts are not being saved, or None
+
     def save(self, question_id: str, answer: object, grade: Grade) -> None: ...
 
 
@@ -72,6 +74,10 @@ class ProgressTracker:
         for callback in self._listeners:
             callback()
 
+    def saving_problem(self) -> str | None:
+        """Why this learner's answers are not being saved, in words for the learner."""
+        return None if self.sink is None else self.sink.problem
+
     def latest(self, question_id: str) -> Grade | None:
         return self._latest.get(question_id)
 
@@ -98,7 +104,11 @@ class StoreSink:
     def __init__(self, store: ProgressStore, learner: Learner) -> None:
         self.store = store
         self.learner = learner
-        self.problem: str | None = store.not_saving
+        self.problem: str | None = (
+            None
+            if store.not_saving is None
+            else f"Your answers will not be kept after this visit. {store.not_saving}"
+        )
 
     def save(self, question_id: str, answer: object, grade: Grade) -> None:
         try:

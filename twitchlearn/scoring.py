@@ -33,7 +33,7 @@ from twitchlearn.models import (
     TrueFalseQuestion,
 )
 
-__all__ = ["MAX_SCORE", "Grade", "grade", "grade_answer", "right_answer_text"]
+__all__ = ["MAX_SCORE", "RIGHT_FEEDBACK", "Grade", "grade", "grade_answer", "right_answer_text"]
 
 MAX_SCORE = 1.0
 
@@ -97,7 +97,7 @@ def right_answer_text(question: Question) -> str:
     return "; ".join(f"{item.text} → {right[question.pairs[item.id]]}" for item in question.left)
 
 
-_RIGHT = "Right."
+RIGHT_FEEDBACK = "Right."  # the feedback of a fully right answer
 
 
 def _choice_ids(question: SingleChoiceQuestion | MultipleSelectQuestion) -> str:
@@ -116,7 +116,7 @@ def _grade_single(q: SingleChoiceQuestion, answer: object) -> tuple[Fraction, tu
             f"Question {q.id!r} has no choice {answer!r}; pick one of {_choice_ids(q)}."
         )
     choice = by_id[answer]
-    return (Fraction(1), (_RIGHT,)) if choice.correct else (Fraction(0), (choice.feedback,))
+    return (Fraction(1), (RIGHT_FEEDBACK,)) if choice.correct else (Fraction(0), (choice.feedback,))
 
 
 def _grade_multiple(q: MultipleSelectQuestion, answer: object) -> tuple[Fraction, tuple[str, ...]]:
@@ -141,7 +141,7 @@ def _grade_multiple(q: MultipleSelectQuestion, answer: object) -> tuple[Fraction
     missed = len(right) - hits
     if missed:
         feedback.append(f"You missed {missed} right option{'s' if missed > 1 else ''}.")
-    return score, tuple(feedback) or (_RIGHT,)
+    return score, tuple(feedback) or (RIGHT_FEEDBACK,)
 
 
 def _grade_true_false(q: TrueFalseQuestion, answer: object) -> tuple[Fraction, tuple[str, ...]]:
@@ -149,7 +149,7 @@ def _grade_true_false(q: TrueFalseQuestion, answer: object) -> tuple[Fraction, t
         raise AnswerError(
             f"Question {q.id!r} takes True or False; got {type(answer).__name__} {answer!r}."
         )
-    return (Fraction(1), (_RIGHT,)) if answer == q.answer else (Fraction(0), (q.feedback,))
+    return (Fraction(1), (RIGHT_FEEDBACK,)) if answer == q.answer else (Fraction(0), (q.feedback,))
 
 
 def _grade_numeric(q: NumericQuestion, answer: object) -> tuple[Fraction, tuple[str, ...]]:
@@ -172,7 +172,7 @@ def _grade_numeric(q: NumericQuestion, answer: object) -> tuple[Fraction, tuple[
             f"got {value:g}."
         )
     if abs(value - q.answer) <= q.tolerance:
-        return Fraction(1), (_RIGHT,)
+        return Fraction(1), (RIGHT_FEEDBACK,)
     return Fraction(0), (q.feedback_low if value < q.answer else q.feedback_high,)
 
 
@@ -193,4 +193,4 @@ def _grade_matching(q: MatchingQuestion, answer: object) -> tuple[Fraction, tupl
             )
     right_count = sum(1 for left in left_ids if answer.get(left) == q.pairs[left])
     feedback = tuple(q.feedback[left] for left in left_ids if answer.get(left) != q.pairs[left])
-    return Fraction(right_count, len(left_ids)), feedback or (_RIGHT,)
+    return Fraction(right_count, len(left_ids)), feedback or (RIGHT_FEEDBACK,)

@@ -26,7 +26,7 @@ from twitchlearn.models import (
     TrueFalseQuestion,
 )
 from twitchlearn.progress import ProgressTracker
-from twitchlearn.scoring import Grade
+from twitchlearn.scoring import RIGHT_FEEDBACK, Grade
 
 __all__ = ["QuestionView", "QuizView", "question_view"]
 
@@ -237,7 +237,7 @@ class QuestionView:
             verdict = f"Partly right: {result.score:.2g} of {result.max_score:g} point."
         else:
             verdict = "Not quite."
-        notes = "".join(f"<li>{escape(f)}</li>" for f in result.feedback if f != "Right.")
+        notes = "".join(f"<li>{escape(f)}</li>" for f in result.feedback if f != RIGHT_FEEDBACK)
         parts = [
             f'<p class="tl-verdict"><strong>{escape(verdict)}</strong></p>',
             f"<ul>{notes}</ul>" if notes else "",
@@ -266,6 +266,7 @@ class QuizView:
         )
         self.lesson_text = widgets.HTML()
         self.course_text = widgets.HTML()
+        self.saving = widgets.HTML()  # says so when answers are not being saved
         self.questions = [
             QuestionView(q, tracker, n) for n, q in enumerate(self.lesson.questions, start=1)
         ]
@@ -275,6 +276,7 @@ class QuizView:
             [
                 widgets.HBox([self.lesson_bar, self.lesson_text]),
                 widgets.HBox([self.course_bar, self.course_text]),
+                self.saving,
             ]
         )
         bars.add_class("tl-progress")
@@ -288,6 +290,10 @@ class QuizView:
         self.course_bar.value = course.fraction
         self.lesson_text.value = f'<span class="tl-progress-text">{lesson.describe()}</span>'
         self.course_text.value = f'<span class="tl-progress-text">{course.describe()}</span>'
+        problem = self.tracker.saving_problem()
+        saving = "" if problem is None else f'<p class="tl-not-saving">{escape(problem)}</p>'
+        if self.saving.value != saving:  # no widget message when nothing changed
+            self.saving.value = saving
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
