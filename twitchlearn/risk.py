@@ -18,7 +18,8 @@ assessment then carries `see_clinician=True` and an `override_message` in the NH
 
 `load_model()` reads the shipped model once per process; `read_model(path)` reads any copy
 without caching (raises ContentError naming the file, field and line). `presets()` and
-`cases()` return the named settings and the case studies, checked like any RiskFactors.
+`cases()` return the named settings and the case studies, checked like any RiskFactors;
+`check_cases(course)` checks that every case's questions are in the course.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import attrs
 
 from twitchlearn.errors import ContentError, ContentProblem, RiskInputError
 from twitchlearn.loading import CONTENT_DIR, load_data_file
-from twitchlearn.models import Source
+from twitchlearn.models import Course, Source
 
 __all__ = [
     "CASES_FILE",
@@ -59,6 +60,7 @@ __all__ = [
     "assess",
     "caffeine_from_drinks",
     "cases",
+    "check_cases",
     "drinks",
     "load_model",
     "presets",
@@ -1175,3 +1177,41 @@ def read_cases(path: str | Path) -> tuple[CaseStudy, ...]:
     if problems:
         raise ContentError(problems)
     return tuple(result)
+
+
+def check_cases(course: Course, path: str | Path | None = None) -> None:
+    """Raise ContentError unless every case's `question_ids` name a question of `course`.
+
+    `path` is the case-study file (default: the shipped cases.yaml). The questions live in
+    the lessons (course.questions holds only lesson questions), so a found id belongs to one.
+    """
+    path = Path(CASES_FILE if path is None else path)
+    text = path.read_text(encoding="utf-8")
+    problems: list[ContentProblem] = []
+    for index, case in enumerate(cases(path)):
+        for qid in case.question_ids:
+            if qid not in course.questions:
+                problems.append(
+                    ContentProblem(
+                        file=path.name,
+                        message=f"question {qid!r} is not in any lesson of the course",
+                        fix="use the id of a question in a lesson file, or add the question "
+                        "to a lesson",
+                        where=f"case {case.id}",
+                        field=f"cases[{index}].question_ids",
+                        line=_line_of(text, ["cases:", f"id: {case.id}", "question_ids:"]),
+                    )
+                )
+        if len(set(case.question_ids)) != len(case.question_ids):
+            problems.append(
+                ContentProblem(
+                    file=path.name,
+                    message="a question is listed twice",
+                    fix="list each question once",
+                    where=f"case {case.id}",
+                    field=f"cases[{index}].question_ids",
+                    line=_line_of(text, ["cases:", f"id: {case.id}", "question_ids:"]),
+                )
+            )
+    if problems:
+        raise ContentError(problems)
