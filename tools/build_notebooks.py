@@ -69,7 +69,21 @@ def start_notebook() -> nbformat.NotebookNode:
 
 def explorer_notebook() -> nbformat.NotebookNode:
     return _notebook(
-        [new_code_cell("from twitchlearn.ui.explorer import ExplorerView\n\nExplorerView()")]
+        [
+            new_code_cell(
+                "from twitchlearn.ui.cases import CaseStudiesView\n"
+                "from twitchlearn.ui.explorer import ExplorerView\n\n"
+                "explorer = ExplorerView()\nexplorer"
+            ),
+            new_markdown_cell("## Case studies"),
+            new_code_cell("CaseStudiesView(explorer)"),
+        ]
+    )
+
+
+def review_notebook() -> nbformat.NotebookNode:
+    return _notebook(
+        [new_code_cell("from twitchlearn.ui.review import ReviewView\n\nReviewView()")]
     )
 
 
@@ -80,6 +94,7 @@ def build() -> dict[str, str]:
     for lesson in course.lessons:
         books[notebook_name(lesson)] = lesson_notebook(lesson)
     books["08_explorer.ipynb"] = explorer_notebook()
+    books["09_review.ipynb"] = review_notebook()
     return {name: nbformat.writes(nb) + "\n" for name, nb in books.items()}
 
 

@@ -48,8 +48,12 @@ def test_stored_without_outputs(path: Path) -> None:
         assert not cell.get("execution_count"), f"{path.name} has execution counts"
 
 
-# The start page and the explorer are single interactive pages, not lessons.
-LESSONS = [p for p in NOTEBOOKS if p.name not in {"00_start_here.ipynb", "08_explorer.ipynb"}]
+# The start page, the explorer and the review page are single interactive pages, not lessons.
+LESSONS = [
+    p
+    for p in NOTEBOOKS
+    if p.name not in {"00_start_here.ipynb", "08_explorer.ipynb", "09_review.ipynb"}
+]
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)

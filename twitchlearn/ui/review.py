@@ -1,0 +1,291 @@
+"""Review what I missed: the questions a learner got wrong that are due again today.
+
+The progress store keeps a Leitner schedule (see twitchlearn.review) for every question a
+learner got wrong; `ProgressStore.due_for_review` says which are due now. This page shows
+them, grouped by lesson, each with the ordinary `QuestionView`. Answers go through the
+learner's tracker, so they are saved and move the question along the boxes: a right answer
+sends it away for a while, a wrong one keeps it here.
+
+    ReviewView()            # in a notebook cell (09_review.ipynb)
+
+`now` is the clock: a timezone-aware datetime (a fixed moment), a function returning one,
+or None for the real time. Tests pass one; the store times its own writes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from twitchlearn.errors import StoreError
+from twitchlearn.models import Lesson, Question
+from twitchlearn.progress import ProgressTracker, StoreSink
+from twitchlearn.review import INTERVALS, LAST_BOX
+from twitchlearn.ui._html import notebook_name
+from twitchlearn.ui.pages import _STYLE, SAME_TAB, START_NOTEBOOK, session
+from twitchlearn.ui.quiz import QuestionView, safe_callback
+
+__all__ = ["REVIEW_NOTEBOOK", "ReviewView", "schedule_in_words"]
+
+REVIEW_NOTEBOOK = "09_review.ipynb"
+
+Clock = Callable[[], datetime]
+
+ANONYMOUS = "Type your name on the start page so we can keep track of what to review."
+NOT_SAVED = (
+    "Your answers are not being saved, so there is nothing to review here. "
+    "Open this page from the start page after typing your name."
+)
+NOTHING_DUE = (
+    "Nothing to review today. Well done! Questions you get wrong in the lessons "
+    "will come back here."
+)
+ALL_DONE = "All done for today. Well done!"
+STORE_FAILED = (
+    "Sorry, the list of questions to review cannot be read right now. "
+    "Please try again later. If it keeps happening, tell your teacher."
+)
+
+
+def _wait_words(wait: timedelta) -> str:
+    days = wait.days
+    if days <= 0:
+        return "straight away"
+    if days == 1:
+        return "tomorrow"
+    if days % 7 == 0:
+        weeks = days // 7
+        return "in a week" if weeks == 1 else f"in {_small_number(weeks)} weeks"
+    return f"in {days} days"
+
+
+def _small_number(n: int) -> str:
+    words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
+def schedule_in_words() -> str:
+    """The Leitner schedule of twitchlearn.review, as a sentence or three for learners."""
+    waits = [_wait_words(INTERVALS[box]) for box in sorted(INTERVALS) if box > 1]
+    *steps, last = waits
+    spaced = ", then ".join([*steps, last])
+    return (
+        "Questions you missed come back here to try again. Each time you get one right, "
+        f"it comes back later: {spaced}, and after that every "
+        f"{_wait_words(INTERVALS[LAST_BOX]).removeprefix('in ')}. "
+        "If you get it wrong again, it starts over. That way you spend your time on what "
+        "you have not learned yet."
+    )
+
+
+def _count_words(n: int, *, left: bool) -> str:
+    noun = "question" if n == 1 else "questions"
+    return f"{n} {noun} {'left ' if left else ''}to review today"
+
+
+def _later(wait: timedelta) -> str:
+    if wait <= timedelta(days=1):
+        return "within a day"
+    return f"in {math.ceil(wait / timedelta(days=1))} days"
+
+
+class ReviewView:
+    """The questions due for review, by lesson. Display it or use `.widget`."""
+
+    def __init__(
+        self,
+        tracker: ProgressTracker | None = None,
+        now: datetime | Clock | None = None,
+    ) -> None:
+        self.tracker = tracker or session()
+        self.course = self.tracker.course
+        self._clock: Clock = _clock(now)
+        learner = self.tracker.learner
+        self.query = escape(learner.query(), quote=True)
+        self.questions: list[QuestionView] = []
+        self.due: list[str] = []  # question ids due when the page opened, as shown
+        self.count = widgets.HTML()  # how many are left today; updated after each answer
+        self.count.add_class("tl-review-count")
+        self.saving = widgets.HTML()  # says so when answers are not being saved
+        self.message = widgets.HTML()  # the friendly message when there is no list
+        parts: list[widgets.Widget] = [widgets.HTML(self._header())]
+        sink = self.tracker.sink
+        if not learner.known:
+            self.message.value = self._note(
+                "tl-review-anonymous",
+                f'{escape(ANONYMOUS)} <a {SAME_TAB} href="{START_NOTEBOOK}">'
+                "Go to the start page</a>.",
+            )
+            parts.append(self.message)
+        elif not isinstance(sink, StoreSink):
+            self.message.value = self._note("tl-review-not-saved", escape(NOT_SAVED))
+            parts.append(self.message)
+        else:
+            parts += [self.saving, self.count]
+            try:
+                self.due = self._due_now()
+            except StoreError:
+                self.message.value = self._note("tl-review-error", escape(STORE_FAILED))
+                parts.append(self.message)
+            else:
+                parts += self._lessons()
+            self._refresh()
+        self.widget = widgets.VBox(parts)
+        self.widget.add_class("tl-review")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # -- parts ----------------------------------------------------------------------------
+
+    def _header(self) -> str:
+        learner = self.tracker.learner
+        who = ""
+        if learner.known:
+            who = f'<p class="tl-review-who">For {escape(learner.name)}'
+            if learner.class_code:
+                who += f" (class {escape(learner.class_code)})"
+            who += "</p>"
+        nav = (
+            '<nav class="tl-nav" aria-label="Course">'
+            f'<a {SAME_TAB} href="{START_NOTEBOOK}{self.query}">Course home</a></nav>'
+        )
+        return (
+            _STYLE
+            + '<header class="tl-page"><h1>Review what you missed</h1>'
+            + nav
+            + who
+            + f'<p class="tl-review-schedule">{escape(schedule_in_words())}</p>'
+            + f'<p class="tl-disclaimer">{escape(self.course.disclaimer)}</p></header>'
+        )
+
+    @staticmethod
+    def _note(css_class: str, html: str) -> str:
+        return f'<p class="tl-review-message {css_class}" role="status">{html}</p>'
+
+    def _lessons(self) -> list[widgets.Widget]:
+        """A heading per lesson (in course order), then its due questions (longest overdue
+        first), numbered through the page."""
+        by_lesson: dict[str, list[Question]] = {}
+        for qid in self.due:
+            question = self.course.questions[qid]
+            by_lesson.setdefault(question.lesson, []).append(question)
+        parts: list[widgets.Widget] = []
+        number = 0
+        for lesson in self.course.lessons:
+            questions = by_lesson.get(lesson.id, [])
+            if not questions:
+                continue
+            heading = widgets.HTML(self._lesson_heading(lesson))
+            heading.add_class("tl-review-lesson")
+            parts.append(heading)
+            for question in questions:
+                number += 1
+                view = QuestionView(question, self.tracker, number)
+                _fresh(view)
+                # Registered after QuestionView's own handler, so it runs once the answer
+                # has been saved and the store's schedule has moved.
+                view.check.on_click(safe_callback(self._after_answer, self._show_error))
+                self.questions.append(view)
+                parts.append(view.widget)
+        return parts
+
+    def _lesson_heading(self, lesson: Lesson) -> str:
+        href = f"{notebook_name(lesson)}{self.query}"
+        return (
+            f"<h2>Lesson {lesson.number}: {escape(lesson.title)}</h2>"
+            f'<p><a {SAME_TAB} href="{href}">Read the lesson again</a></p>'
+        )
+
+    # -- the schedule -----------------------------------------------------------------------
+
+    def _store_sink(self) -> StoreSink:
+        sink = self.tracker.sink
+        assert isinstance(sink, StoreSink)
+        return sink
+
+    def _due_now(self) -> list[str]:
+        """Ids of the questions due now that the course still has, longest overdue first."""
+        sink = self._store_sink()
+        ids = sink.store.due_for_review(sink.learner.name, sink.learner.class_code, self._clock())
+        return [qid for qid in ids if qid in self.course.questions]
+
+    def due_now(self) -> list[str]:
+        """The questions due now, read from the store again ([] when nothing can be read)."""
+        if not self.tracker.learner.known or not isinstance(self.tracker.sink, StoreSink):
+            return []
+        return self._due_now()
+
+    def _next_due(self) -> datetime | None:
+        sink = self._store_sink()
+        states = sink.store.review_states(sink.learner.name, sink.learner.class_code)
+        now = self._clock()
+        later = [
+            s.due_at for qid, s in states.items() if s.due_at > now and qid in self.course.questions
+        ]
+        return min(later, default=None)
+
+    def _after_answer(self, _button: object) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        problem = self.tracker.saving_problem()
+        saving = "" if problem is None else f'<p class="tl-not-saving">{escape(problem)}</p>'
+        if self.saving.value != saving:
+            self.saving.value = saving
+        try:
+            left = self._due_now()
+        except StoreError:
+            self.count.value = self._note("tl-review-error", escape(STORE_FAILED))
+            return
+        shown = set(self.due)
+        remaining = [qid for qid in left if qid in shown]
+        if remaining:
+            text = escape(_count_words(len(remaining), left=len(remaining) < len(self.due)))
+        else:
+            text = escape(ALL_DONE if self.due else NOTHING_DUE)
+            upcoming = self._next_due()
+            if upcoming is not None:
+                text += (
+                    f" The next question to review comes back {_later(upcoming - self._clock())}."
+                )
+        count = f'<p class="tl-review-message" role="status">{text}</p>'
+        if self.count.value != count:
+            self.count.value = count
+
+    def _show_error(self, message: str) -> None:
+        self.count.value = self._note("tl-warning", escape(message))
+
+
+def _clock(now: datetime | Clock | None) -> Clock:
+    if now is None:
+        return lambda: datetime.now(UTC)
+    if isinstance(now, datetime):
+        if now.tzinfo is None or now.utcoffset() is None:
+            raise ValueError(f"The review clock must be timezone-aware; got {now!r}.")
+        moment = now
+        return lambda: moment
+    return now
+
+
+def _fresh(view: QuestionView) -> None:
+    """Empty the controls and the feedback: a review starts from a blank question, even
+    when the tracker restored the learner's earlier (wrong) answer into it."""
+    for control in view.controls:
+        control.disabled = False
+        if isinstance(control, widgets.Checkbox):
+            control.value = False
+        elif isinstance(control, widgets.Dropdown):
+            control.index = 0  # "Choose a match"
+        elif isinstance(control, widgets.RadioButtons):
+            control.value = None
+        elif isinstance(control, widgets.Text):
+            control.value = ""
+    view.feedback.value = ""
+    view.retry.layout.display = "none"
+    view.check.disabled = False
