@@ -6,6 +6,7 @@ words (`tl-explorer-summary`) for screen readers. Any ticked warning sign replac
 level with the model's advice to see a GP (`tl-override`, role="alert").
 
     ExplorerView()          # in a notebook cell
+    explorer_with_cases()   # the explorer, then the case studies that drive it
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
+from twitchlearn.progress import ProgressTracker
 from twitchlearn.risk import (
     INPUT_RANGES,
     Assessment,
@@ -34,7 +36,7 @@ from twitchlearn.risk import (
 )
 from twitchlearn.ui.quiz import safe_callback
 
-__all__ = ["EVIDENCE_COLOURS", "ExplorerView"]
+__all__ = ["EVIDENCE_COLOURS", "ExplorerView", "explorer_with_cases"]
 
 # Okabe-Ito colours, one per evidence grade (colour-blind safe); the summary says it in words.
 EVIDENCE_COLOURS: dict[Evidence, str] = {
@@ -337,6 +339,15 @@ class ExplorerView:
 
     def _show_error(self, message: str) -> None:
         self.error.value = f'<p class="tl-error" role="alert">{escape(message)}</p>'
+
+
+def explorer_with_cases(tracker: ProgressTracker | None = None) -> widgets.VBox:
+    """The explorer followed by the case studies (`twitchlearn.ui.cases`) that set it."""
+    from twitchlearn.ui.cases import CaseStudiesView  # it imports this module
+
+    explorer = ExplorerView()
+    studies = CaseStudiesView(explorer, tracker)
+    return widgets.VBox([explorer.widget, studies.widget])
 
 
 def _chart_title(result: Assessment) -> str:

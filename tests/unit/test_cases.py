@@ -1,0 +1,290 @@
+"""Case studies: their questions are in the course, their answers match their take-aways,
+and the view drives the explorer, checks predictions and grades through the tracker."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import textstat
+
+from twitchlearn import load_course
+from twitchlearn.errors import ContentError
+from twitchlearn.models import (
+    MatchingQuestion,
+    MultipleSelectQuestion,
+    NumericQuestion,
+    Question,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
+from twitchlearn.progress import ProgressTracker
+from twitchlearn.risk import CASES_FILE, CaseStudy, Level, RiskFactors, assess, cases, check_cases
+from twitchlearn.ui.cases import (
+    PREDICTIONS,
+    SEE_CLINICIAN,
+    CaseStudiesView,
+    expected_prediction,
+)
+from twitchlearn.ui.explorer import ExplorerView, explorer_with_cases
+
+COURSE = load_course()
+CASES = cases()
+CASE_QUESTIONS = [qid for case in CASES for qid in case.question_ids]
+
+
+def by_id(case_id: str) -> CaseStudy:
+    return next(c for c in CASES if c.id == case_id)
+
+
+def right_answer(q: Question) -> object:
+    if isinstance(q, SingleChoiceQuestion):
+        return next(c.id for c in q.choices if c.correct)
+    if isinstance(q, MultipleSelectQuestion):
+        return [c.id for c in q.choices if c.correct]
+    if isinstance(q, TrueFalseQuestion | NumericQuestion):
+        return q.answer
+    assert isinstance(q, MatchingQuestion)
+    return dict(q.pairs)
+
+
+# --- content -------------------------------------------------------------------------------
+
+
+def test_every_case_has_questions_in_a_lesson() -> None:
+    check_cases(COURSE)
+    assert len(CASES) >= 5
+    for case in CASES:
+        assert case.question_ids, f"case {case.id} has no questions"
+        for qid in case.question_ids:
+            question = COURSE.questions[qid]
+            assert qid.startswith("case-")
+            lesson = COURSE.lesson(question.lesson)
+            assert question in lesson.questions
+
+
+def test_case_questions_are_many_and_of_several_kinds() -> None:
+    assert len(CASE_QUESTIONS) >= 6
+    assert len(set(CASE_QUESTIONS)) == len(CASE_QUESTIONS), "a question is in two cases"
+    kinds = {COURSE.questions[qid].kind for qid in CASE_QUESTIONS}
+    assert len(kinds) >= 4, kinds
+    in_lessons = {q.id for q in COURSE.questions.values() if q.id.startswith("case-")}
+    assert in_lessons == set(CASE_QUESTIONS), "every case- question belongs to a case"
+
+
+@pytest.mark.parametrize("qid", CASE_QUESTIONS)
+def test_case_question_wording_is_plain_and_safe(qid: str) -> None:
+    q = COURSE.questions[qid]
+    texts = [q.prompt, q.explanation]
+    if isinstance(q, SingleChoiceQuestion | MultipleSelectQuestion):
+        texts += [c.text for c in q.choices] + [c.feedback for c in q.choices if c.feedback]
+    elif isinstance(q, TrueFalseQuestion):
+        texts.append(q.feedback)
+    elif isinstance(q, NumericQuestion):
+        texts += [q.feedback_low, q.feedback_high]
+    else:
+        texts += list(q.feedback.values())
+    for text in texts:
+        assert "%" not in text
+        for word in ("ALS", "MND", "motor neuron", "risk of"):
+            assert word not in text, text
+    assert textstat.flesch_kincaid_grade(q.prompt) <= 8, q.prompt
+    assert textstat.flesch_kincaid_grade(q.explanation) <= 8, q.explanation
+
+
+def test_lesson_7_points_to_the_explorer() -> None:
+    lesson = COURSE.lesson("prevention")
+    assert any("the twitch explorer" in s.body for s in lesson.sections)
+
+
+def test_check_cases_names_an_unknown_question(tmp_path: Path) -> None:
+    copy = tmp_path / "cases.yaml"
+    text = CASES_FILE.read_text(encoding="utf-8")
+    copy.write_text(text.replace("[case-sam-jog]", "[case-no-such-question]"), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        check_cases(COURSE, copy)
+    message = str(caught.value)
+    assert "case-no-such-question" in message
+    assert "after-marathon" in message
+    line = text.splitlines().index("    question_ids: [case-sam-jog]") + 1
+    assert f"cases.yaml:{line}" in message
+
+
+def test_check_cases_accepts_the_shipped_copy(tmp_path: Path) -> None:
+    shutil.copy(CASES_FILE, tmp_path / "cases.yaml")
+    check_cases(COURSE, tmp_path / "cases.yaml")
+
+
+# --- the expected predictions agree with each case's take-away ----------------------------
+
+EXPECTED = {
+    "exam-week-coffee": Level.MUCH_MORE_LIKELY.value,
+    "after-marathon": Level.MORE_LIKELY.value,
+    "new-asthma-inhaler": Level.ABOUT_TYPICAL.value,
+    "weak-hand": SEE_CLINICIAN,
+    "eyelid-after-poor-sleep": Level.MORE_LIKELY.value,
+    "calm-week-worry": Level.LESS_LIKELY.value,
+}
+# Words in the take-away that the model's answer must agree with.
+TAKEAWAY_WORDS = {
+    "exam-week-coffee": "the level is high",
+    "after-marathon": "hard session",
+    "new-asthma-inhaler": "adds no points",
+    "weak-hand": "see a GP",
+    "eyelid-after-poor-sleep": "Short sleep is the main trigger",
+    "calm-week-worry": "The level is low",
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_prediction_from_assess_matches_the_takeaway(case: CaseStudy) -> None:
+    assert expected_prediction(case) == EXPECTED[case.id]
+    assert TAKEAWAY_WORDS[case.id] in case.takeaway
+    result = assess(case.factors)
+    if case.id == "new-asthma-inhaler":
+        assert result.contribution("medications").points == 0
+    if case.id == "eyelid-after-poor-sleep":
+        points = {c.factor: c.points for c in result.contributions}
+        assert points["sleep"] == max(points.values())
+    if case.id == "after-marathon":
+        assert result.contribution("exercise").points > 0
+        jog = RiskFactors(exercise="moderate")
+        assert assess(jog).contribution("exercise").points == 0
+
+
+# --- the view ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tracker() -> ProgressTracker:
+    return ProgressTracker(COURSE)
+
+
+@pytest.fixture
+def explorer() -> ExplorerView:
+    return ExplorerView()
+
+
+@pytest.fixture
+def view(explorer: ExplorerView, tracker: ProgressTracker) -> CaseStudiesView:
+    return CaseStudiesView(explorer, tracker)
+
+
+def test_one_card_per_case_with_escaped_text(view: CaseStudiesView) -> None:
+    assert [card.case.id for card in view.cards] == [c.id for c in CASES]
+    sam = view.card("after-marathon")
+    assert "Sam after a marathon" in sam.story.value
+    assert [q.question.id for q in sam.questions] == list(sam.case.question_ids)
+    numbers = [q.prompt.value for card in view.cards for q in card.questions]
+    assert f"Question {len(CASE_QUESTIONS)}." in numbers[-1]
+    assert list(sam.prediction.options) == list(PREDICTIONS)
+    # The prediction's answer and the take-away are not in the page before checking.
+    assert sam.case.takeaway not in sam.widget.children[0].value
+    assert sam.result.value == ""
+
+
+def test_text_is_escaped(explorer: ExplorerView, tracker: ProgressTracker) -> None:
+    case = CaseStudy(
+        id="x",
+        title="<b>Bold</b>",
+        story="A & B <script>",
+        factors=RiskFactors(),
+        prompt="<i>p</i>",
+        takeaway="<u>t</u>",
+        question_ids=(),
+    )
+    card = CaseStudiesView(explorer, tracker, (case,)).cards[0]
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in card.story.value
+    assert "<script>" not in card.story.value
+    assert "&lt;i&gt;" in card.prompt.value
+    card.prediction.value = Level.LESS_LIKELY.value
+    card.check_prediction()
+    assert "&lt;u&gt;t&lt;/u&gt;" in card.result.value
+
+
+def test_set_button_applies_the_case_once(view: CaseStudiesView, explorer: ExplorerView) -> None:
+    card = view.card("weak-hand")
+    before = explorer.updates
+    card.set_button.click()
+    assert explorer.updates == before + 1
+    assert explorer.factors() == card.case.factors
+    assert "tl-override" in explorer.summary.value
+    assert "Leo" in card.set_status.value
+    # Another case replaces every control, the warning signs too.
+    view.card("exam-week-coffee").set_button.click()
+    assert explorer.factors() == by_id("exam-week-coffee").factors
+    assert "tl-override" not in explorer.summary.value
+    assert assess(by_id("exam-week-coffee").factors).level_label in explorer.summary.value
+
+
+def test_a_right_prediction(view: CaseStudiesView) -> None:
+    card = view.card("weak-hand")
+    card.prediction.value = SEE_CLINICIAN
+    assert card.check_prediction() is True
+    assert "Right." in card.result.value
+    assert "tl-right" in card.result.value
+    assert card.case.takeaway in card.result.value
+
+
+def test_a_wrong_prediction(view: CaseStudiesView) -> None:
+    card = view.card("weak-hand")
+    card.prediction.value = Level.ABOUT_TYPICAL.value
+    card.check_button.click()
+    assert "Not quite." in card.result.value
+    assert "tl-wrong" in card.result.value
+    assert "warning sign replaces the level" in card.result.value
+    assert card.case.takeaway in card.result.value
+
+    calm = view.card("calm-week-worry")
+    calm.prediction.value = Level.MORE_LIKELY.value
+    assert calm.check_prediction() is False
+    assert "lower than you predicted" in calm.result.value
+    calm.prediction.value = SEE_CLINICIAN
+    calm.check_prediction()
+    assert "None of the warning signs applies" in calm.result.value
+
+
+def test_no_prediction_yet(view: CaseStudiesView) -> None:
+    card = view.card("after-marathon")
+    assert card.check_prediction() is False
+    assert "Pick a prediction first." in card.result.value
+    assert card.case.takeaway not in card.result.value
+
+
+def test_case_questions_are_graded_through_the_tracker(
+    view: CaseStudiesView, tracker: ProgressTracker
+) -> None:
+    changes: list[int] = []
+    tracker.on_change(lambda: changes.append(1))
+    card = view.card("after-marathon")
+    (question_view,) = card.questions
+    question = question_view.question
+    assert isinstance(question, TrueFalseQuestion)
+    question_view.controls[0].value = not question.answer
+    question_view.check.click()
+    first = tracker.latest(question.id)
+    assert first is not None
+    assert not first.correct
+    assert question.feedback in question_view.feedback.value
+    question_view.retry.click()
+    question_view.controls[0].value = question.answer
+    question_view.check.click()
+    latest = tracker.latest(question.id)
+    assert latest is not None
+    assert latest.correct
+    assert changes
+    assert tracker.lesson_progress(question.lesson).describe().startswith("1 of")
+
+
+def test_earlier_answers_show_again(tracker: ProgressTracker, explorer: ExplorerView) -> None:
+    qid = by_id("weak-hand").question_ids[0]
+    tracker.submit(qid, right_answer(COURSE.questions[qid]))
+    card = CaseStudiesView(explorer, tracker).card("weak-hand")
+    assert "Correct." in card.questions[0].feedback.value
+
+
+def test_explorer_with_cases(tracker: ProgressTracker) -> None:
+    box = explorer_with_cases(tracker)
+    assert "tl-explorer" in box.children[0]._dom_classes
+    assert "tl-case-studies" in box.children[1]._dom_classes
