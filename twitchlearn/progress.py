@@ -62,9 +62,9 @@ class ProgressTracker:
     def submit(self, question_id: str, answer: object) -> Grade:
         """Grade and remember an answer. Raises AnswerError for an answer of the wrong form."""
         result = grade(self.course.questions[question_id], answer)
-        self.restore(question_id, answer, result)
-        if self.sink is not None:
+        if self.sink is not None:  # saved first, so listeners see the store up to date
             self.sink.save(question_id, answer, result)
+        self.restore(question_id, answer, result)
         return result
 
     def restore(self, question_id: str, answer: object, result: Grade) -> None:

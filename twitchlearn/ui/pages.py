@@ -181,6 +181,7 @@ class LessonPage:
 
 
 EXPLORER_NOTEBOOK = "08_explorer.ipynb"
+REVIEW_NOTEBOOK = "09_review.ipynb"
 
 
 class StartPage:
@@ -258,4 +259,9 @@ class StartPage:
             "Try it: the twitch explorer</a>. Move sliders for caffeine, sleep and stress, "
             "and see how everyday habits change how likely ordinary twitches are.</p>"
         )
-        return '<ol class="tl-lessons">' + "".join(items) + "</ol>" + explorer
+        review = (
+            f'<p class="tl-review-link"><a {SAME_TAB} href="{REVIEW_NOTEBOOK}{query}">'
+            "Review what you missed</a>. Questions you got wrong come back, spaced out over "
+            "days, until you know them.</p>"
+        )
+        return '<ol class="tl-lessons">' + "".join(items) + "</ol>" + explorer + review
