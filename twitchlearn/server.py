@@ -36,6 +36,7 @@ __all__ = [
     "START_NOTEBOOK",
     "PoolSafeKernelManager",
     "TwitchlearnVoila",
+    "cull_interval",
     "prepare_app_dir",
     "run",
 ]
@@ -48,30 +49,61 @@ DEFAULT_CULL_INTERVAL_SECONDS = 30
 
 
 class PoolSafeKernelManager(AsyncMappingKernelManager):
-    """Culls idle kernels, except warm pool kernels and kernels a page has not reached yet."""
+    """Culls idle kernels, except warm pool kernels and kernels a page has not reached yet.
+
+    Voila's pool wrapper (a subclass of this class) already spares kernels while they sit in
+    the pool, but a kernel handed to a page keeps the last activity of when the pool prepared
+    it, and has no connection until the browser has loaded the page's scripts: a culling pass
+    in that window removed it. Here such a kernel gets a full idle timeout, counted from the
+    first pass that sees it out of the pool, to connect.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._waiting_since: dict[str, datetime] = {}
         self._connected_once: set[str] = set()
 
-    def _in_pool(self, kernel_id: str) -> bool:
+    def _pool_kernels(self) -> dict[str, datetime]:
+        """Warm kernels in Voila's pools, with their last activity."""
+        found: dict[str, datetime] = {}
         pools: dict[str, list[Any]] = getattr(self, "_pools", {})
         for pool in pools.values():
             for task in pool:
                 ready = task.done() and not task.cancelled() and task.exception() is None
-                if ready and task.result().get("kernel_id") == kernel_id:
-                    return True
-        return False
+                kernel_id = task.result().get("kernel_id") if ready else None
+                if kernel_id in self._kernels:
+                    found[kernel_id] = getattr(self._kernels[kernel_id], "last_activity", utcnow())
+        return found
+
+    async def cull_kernels(self) -> None:
+        pooled = self._pool_kernels()
+        for kernel_id in pooled:
+            # In the pool: the clock for "handed out, not connected" starts when it leaves.
+            self._waiting_since.pop(kernel_id, None)
+        await super().cull_kernels()
+        now = utcnow()
+        oldest = max((int((now - seen).total_seconds()) for seen in pooled.values()), default=0)
+        waiting = [k for k in self._waiting_since if k in self._kernels]
+        # One line a pass, so an operator (and the culling test) can see the culler at work.
+        self.log.info(
+            "Cull pass: %d kernels, %d warm in the pool (idle up to %d s, spared), "
+            "%d waiting for their page",
+            len(self._kernels),
+            len(pooled),
+            oldest,
+            len(waiting),
+        )
 
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
-        if self._in_pool(kernel_id):
+        if kernel_id in self._pool_kernels():
             return  # warm and waiting for a learner: idle on purpose
         if self._kernel_connections.get(kernel_id, 0):
             self._connected_once.add(kernel_id)
+            self._waiting_since.pop(kernel_id, None)
         elif kernel_id not in self._connected_once:
-            # Handed to a page (or just started) but not connected yet: its last activity is
-            # from when it was prepared. Count idleness from when the culler first saw it.
+            # Handed to a page (or just started) but not connected yet: its last activity may
+            # be from when the pool prepared it. Count idleness from when the culler first saw
+            # it out of the pool.
             first_seen = self._waiting_since.setdefault(kernel_id, utcnow())
             if utcnow() - first_seen < timedelta(seconds=self.cull_idle_timeout):
                 return
@@ -122,6 +154,16 @@ def prepare_app_dir(notebooks: Path, target: Path) -> Path:
     return target
 
 
+def cull_interval(cull_idle_seconds: int) -> int:
+    """Seconds between culling passes: a quarter of the timeout, from 1 s up to 30 s.
+
+    A kernel goes at most one interval after its timeout. Short timeouts (the culling test
+    uses 20 s) get short intervals, so passes also land in the few seconds between a page
+    taking a pool kernel and its browser connecting, the window where culling broke pages.
+    """
+    return max(1, min(DEFAULT_CULL_INTERVAL_SECONDS, cull_idle_seconds // 4))
+
+
 def voila_config(
     *, port: int, open_browser: bool, pool_size: int, cull_idle_seconds: int
 ) -> Config:
@@ -141,7 +183,7 @@ def voila_config(
             START_NOTEBOOK: {"pool_size": pool_size},
         }
     c.MappingKernelManager.cull_idle_timeout = cull_idle_seconds
-    c.MappingKernelManager.cull_interval = min(DEFAULT_CULL_INTERVAL_SECONDS, cull_idle_seconds)
+    c.MappingKernelManager.cull_interval = cull_interval(cull_idle_seconds)
     return c
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -10,11 +11,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -135,6 +137,41 @@ def page(browser: Browser) -> Iterator[Page]:
     yield page
     page.close(run_before_unload=True)
     context.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
+    """Make pages, each in its own context (a learner of its own); all closed at the end."""
+    contexts: list[BrowserContext] = []
+
+    def make() -> Page:
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        context.route("**/*", _local_only)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        return page
+
+    yield make
+    for context in contexts:
+        for open_one in context.pages:
+            with contextlib.suppress(PlaywrightError):  # a test may have closed it already
+                open_one.close(run_before_unload=True)
+        context.close()
+
+
+def wait_for_log(
+    server: VoilaServer, pattern: str, timeout: float = 30, start: int = 0
+) -> re.Match[str]:
+    """Poll the server log (from character `start`) until `pattern` matches; fail if not."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = re.search(pattern, server.log()[start:])
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {pattern!r} in the server log after {timeout} s")
+        time.sleep(0.2)  # polling a file for a condition, not waiting for time to pass
 
 
 def open_page(page: Page, url: str, ready_selector: str) -> None:

@@ -1,0 +1,98 @@
+"""Kernels come and go as they should: culling spares a preheated pool; a closed tab frees
+its kernel."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from twitchlearn.server import cull_interval
+from twitchlearn.ui._html import notebook_name
+
+from .conftest import VoilaServer, open_page, wait_for_log
+from .test_app import COURSE
+
+pytestmark = pytest.mark.browser
+
+CULL_SECONDS = 20
+POOL_SIZE = 2
+LEARNERS = 3
+BROKEN_PAGE = re.compile(r"Kernel does not exist|never reached|Culling '\w+' kernel")
+
+
+@pytest.fixture
+def culling_server(tmp_path: Path) -> Iterator[VoilaServer]:
+    app = VoilaServer(
+        tmp_path, "--pool-size", str(POOL_SIZE), "--cull-idle-seconds", str(CULL_SECONDS)
+    )
+    yield app
+    app.stop()
+
+
+def kernel_id(page: Page) -> str:
+    config = json.loads(page.locator("#jupyter-config-data").text_content() or "{}")
+    found = config.get("kernelId")
+    assert isinstance(found, str), f"no kernelId in the page config: {config}"
+    assert found, f"an empty kernelId in the page config: {config}"
+    return found
+
+
+def test_learners_arriving_after_a_long_quiet_spell_get_working_pages(
+    culling_server: VoilaServer, new_page: Callable[[], Page]
+) -> None:
+    """The failure seen with preheating plus culling: a pool idle past the cull timeout."""
+    server = culling_server
+    interval = cull_interval(CULL_SECONDS)
+    filled = wait_for_log(server, r"Kernel pool of \S+ is filled with", timeout=180)
+    # Wait for time itself, as the server sees it: the culler logs each pass with how long the
+    # pool kernels have been idle. Two passes after the pool kernels were idle longer than the
+    # timeout plus an interval: each would have culled them without the pool protection.
+    quiet = CULL_SECONDS + interval
+    idle_pass = (
+        rf"Cull pass: \d+ kernels, {POOL_SIZE} warm in the pool \(idle up to (\d+) s, spared\)"
+    )
+    seen = 0
+    start = filled.end()
+    while seen < 2:
+        found = wait_for_log(server, idle_pass, timeout=quiet + 3 * interval + 30, start=start)
+        start += found.end()
+        if int(found.group(1)) > quiet:
+            seen += 1
+    assert not BROKEN_PAGE.search(server.log()), server.log()
+
+    kernels: list[str] = []
+    for _ in range(LEARNERS):  # one after another, as a class trickles in
+        page = new_page()
+        open_page(page, server.url + "/", ".tl-identity input")
+        expect(page.locator(".tl-identity input").first).to_be_visible()
+        expect(page.locator(".tl-lessons a")).to_have_count(len(COURSE.lessons))
+        kernels.append(kernel_id(page))
+    assert len(set(kernels)) == LEARNERS, kernels
+
+    log = server.log()
+    assert log.count("Using pre-heated kernel") >= LEARNERS - 1, "the pool was not used"
+    assert not BROKEN_PAGE.search(log), log
+    # The pages' kernels are alive and connected: one more pass culls none of them.
+    after = len(log)
+    wait_for_log(server, r"Cull pass: ", timeout=3 * interval + 10, start=after)
+    wait_for_log(server, r"Cull pass: ", timeout=3 * interval + 10, start=len(server.log()))
+    assert not BROKEN_PAGE.search(server.log()), server.log()[after:]
+    for kid in kernels:
+        assert f"Kernel shutdown: {kid}" not in server.log()
+
+
+def test_a_closed_tab_frees_its_kernel(server: VoilaServer, new_page: Callable[[], Page]) -> None:
+    page = new_page()
+    url = f"{server.url}/voila/render/{notebook_name(COURSE.lessons[0])}"
+    open_page(page, url, ".tl-quiz .tl-question")
+    kid = kernel_id(page)
+    assert f"Kernel shutdown: {kid}" not in server.log()
+    before = len(server.log())
+    page.close(run_before_unload=True)
+    wait_for_log(server, rf"Kernel shutdown: {re.escape(kid)}", timeout=20, start=before)
+    assert not re.search(r"403 \w+ /voila/api/shutdown", server.log()), server.log()
