@@ -60,10 +60,9 @@ test: $(VENV)/.test chromium lint
 lab: $(VENV)/.lab
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(LAB_ROOT) notebooks/
 
-## bench: measure speed against same-run baselines (not part of make test); issue 6, not built yet
-bench:
-	@echo "make bench is not built yet (issue 6). Export speed: python tests/unit/bench_export.py" >&2
-	@exit 1
+## bench: measure speed against same-run baselines (not part of make test); see docs/performance.md
+bench: $(VENV)/.test chromium
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

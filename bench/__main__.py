@@ -1,0 +1,297 @@
+"""`python -m bench`: speed and memory of the course against floors measured in the same run.
+
+    .venv/bin/python -m bench                    # full run (about 20 minutes on 2 cores)
+    .venv/bin/python -m bench --quick            # 5 loads, 10 slider moves, a class of 10
+    .venv/bin/python -m bench --class-sizes 10,20,30 --loads 7
+
+Writes bench/results.json and prints a table. Every figure is shown as measured and as a ratio
+to its floor (a one-label notebook, a bare slider, an ipywidgets-only kernel...). Timings are
+never pass/fail here: the targets are compared in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psutil
+from playwright.async_api import async_playwright
+
+from bench import browser as b
+from bench import offline
+from bench.server import BenchServer
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOOR_DIR = ROOT / "bench" / "floor"
+RESULTS = ROOT / "bench" / "results.json"
+MB = 1024 * 1024
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+async def pages(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=b.CHROMIUM, args=b.CHROMIUM_ARGS)
+        floor_args = ("--notebooks", str(FLOOR_DIR))
+
+        # 1-3. the floors: a one-label page, a bare slider, an ipywidgets-only kernel
+        for pool in (0, args.pool):
+            log(f"floor server, pool {pool}")
+            server = BenchServer(tmp, *floor_args, "--pool-size", str(pool))
+            try:
+                out[f"floor_pool{pool}"] = await b.fresh_loads(
+                    browser, server, b.START, b.floor_interactive, args.loads, pooled=pool > 0
+                )
+                if pool == 0:
+                    log("floor slider")
+                    out["floor_slider_s"] = await b.slider_to_label(browser, server, args.moves)
+                    out["floor_kernel_rss"] = await b.page_kernel_rss(browser, server, b.START)
+                    out["floor_server_rss"] = server.rss()
+            finally:
+                server.stop()
+
+        # 1-3. the course
+        for pool in (0, args.pool):
+            log(f"course server, pool {pool}")
+            server = BenchServer(tmp, "--pool-size", str(pool))
+            try:
+                for name, notebook, ready in (
+                    ("start", b.START, b.start_interactive),
+                    ("explorer", b.EXPLORER, b.explorer_interactive),
+                ):
+                    log(f"  {name} x {args.loads}")
+                    out[f"{name}_pool{pool}"] = await b.fresh_loads(
+                        browser, server, notebook, ready, args.loads, pooled=pool > 0
+                    )
+                if pool == 0:
+                    log("slider to chart")
+                    out["chart_slider_s"] = await b.slider_to_chart(browser, server, args.moves)
+                    out["start_kernel_rss"] = await b.page_kernel_rss(browser, server, b.START)
+                    out["explorer_kernel_rss"] = await b.page_kernel_rss(
+                        browser, server, b.EXPLORER
+                    )
+                    out["course_server_rss"] = server.rss()
+            finally:
+                server.stop()
+
+        # 4. a class arriving at once, on the shipped settings
+        out["classes"] = []
+        if args.class_sizes:
+            log(f"class server, shipped settings (pool {args.class_pool})")
+            server = BenchServer(tmp, "--pool-size", str(args.class_pool))
+            try:
+                single = []
+                for _ in range(3):
+                    one = await b.a_class(browser, server, 1, pool_size=args.class_pool, linger_s=3)
+                    single.extend(one["interactive_s"])
+                out["class_single_s"] = single
+                for size in args.class_sizes:
+                    log(f"  class of {size}")
+                    out["classes"].append(
+                        await b.a_class(
+                            browser, server, size, pool_size=args.class_pool, linger_s=args.linger
+                        )
+                    )
+                out["class_server_log_errors"] = [
+                    line
+                    for line in server.log().splitlines()
+                    if " E " in line[:30] or "Traceback" in line or "404 " in line
+                ][-20:]
+            finally:
+                server.stop()
+        await browser.close()
+    return out
+
+
+def ratio(value: float | None, floor: float | None) -> str:
+    if value is None or not floor:
+        return "-"
+    return f"{value / floor:.2f}x"
+
+
+def table(r: dict[str, Any], args: argparse.Namespace) -> str:
+    rows: list[tuple[str, str, str, str]] = []
+    med = statistics.median
+    p = args.pool
+    fl0, flp = r["floor_pool0"]["median_s"], r[f"floor_pool{p}"]["median_s"]
+    rows.append(("Floor page (one label), cold", f"{fl0:.2f} s", "1.00x", "floor"))
+    rows.append((f"Floor page, pool {p}", f"{flp:.2f} s", "1.00x", "floor"))
+    for name, label in (("start", "Start page"), ("explorer", "Explorer")):
+        cold = r[f"{name}_pool0"]["median_s"]
+        warm = r[f"{name}_pool{p}"]["median_s"]
+        rows.append((f"{label} to interactive, cold", f"{cold:.2f} s", ratio(cold, fl0), ""))
+        target = "<= 1.3x" if name == "start" else ""
+        rows.append(
+            (f"{label} to interactive, pool {p}", f"{warm:.2f} s", ratio(warm, flp), target)
+        )
+    fs, cs = med(r["floor_slider_s"]), med(r["chart_slider_s"])
+    rows.append(("Floor: slider to label", f"{fs * 1000:.0f} ms", "1.00x", "floor"))
+    rows.append(("Slider to chart", f"{cs * 1000:.0f} ms", ratio(cs, fs), "<= 1.5x"))
+    fk = r["floor_kernel_rss"]
+    rows.append(("Floor kernel RSS (ipywidgets only)", f"{fk / MB:.0f} MB", "1.00x", "floor"))
+    for key, label, target in (
+        ("start_kernel_rss", "Start page kernel RSS", "<= 1.3x"),
+        ("explorer_kernel_rss", "Explorer kernel RSS", "<= 1.3x"),
+    ):
+        rows.append((label, f"{r[key] / MB:.0f} MB", ratio(r[key], fk), target))
+    fsr = r["floor_server_rss"]
+    rows.append(("Floor server RSS", f"{fsr / MB:.0f} MB", "1.00x", "floor"))
+    csr = r["course_server_rss"]
+    rows.append(("Course server RSS (after loads)", f"{csr / MB:.0f} MB", ratio(csr, fsr), ""))
+    if r.get("class_single_s"):
+        one = med(r["class_single_s"])
+        rows.append((f"One learner alone (pool {args.class_pool})", f"{one:.2f} s", "1.00x", ""))
+        for c in r["classes"]:
+            n = c["size"]
+            done = len(c["interactive_s"])
+            rows.append(
+                (
+                    f"Class of {n}: p50 / p95 interactive",
+                    f"{c['interactive_p50_s'] or 0:.1f} / {c['interactive_p95_s'] or 0:.1f} s",
+                    f"{ratio(c['interactive_p50_s'], one)} / {ratio(c['interactive_p95_s'], one)}",
+                    "p95 <= 4x" if n >= 30 else "",
+                )
+            )
+            rows.append(
+                (
+                    f"Class of {n}: interactive / errors",
+                    f"{done}/{n} / {len(c['errors'])}",
+                    "",
+                    "all, 0 errors",
+                )
+            )
+            rows.append(
+                (
+                    f"Class of {n}: kernels before/peak/+{c['linger_s']:.0f}s",
+                    f"{c['kernels_before']}/{c['kernels_peak']}/{c['kernels_after_linger']}",
+                    f"pool {c['pool_size']}",
+                    "freed",
+                )
+            )
+            rows.append(
+                (
+                    f"Class of {n}: CPU share gen/server",
+                    f"{c['generator_share_of_machine']:.0%} / {c['server_share_of_machine']:.0%}",
+                    f"wall {c['wall_s']:.0f} s",
+                    "",
+                )
+            )
+    o = r["offline"]
+    rows.append(("python -c pass", f"{o['python_bare_s'] * 1000:.0f} ms", "1.00x", "floor"))
+    rows.append(
+        (
+            "import twitchlearn (wall, fresh)",
+            f"{o['import_twitchlearn_wall_s'] * 1000:.0f} ms",
+            ratio(o["import_twitchlearn_wall_s"], o["python_bare_s"]),
+            "",
+        )
+    )
+    rows.append(
+        ("import ipywidgets", f"{o['import_ipywidgets_s'] * 1000:.0f} ms", "1.00x", "floor")
+    )
+    for key, label in (
+        ("import_twitchlearn_ui_s", "import twitchlearn.ui"),
+        ("import_twitchlearn_ui_explorer_s", "import twitchlearn.ui.explorer"),
+    ):
+        rows.append((label, f"{o[key] * 1000:.0f} ms", ratio(o[key], o["import_ipywidgets_s"]), ""))
+    rows.append(("load_course() (fresh process)", f"{o['load_course_s'] * 1000:.0f} ms", "-", ""))
+    g = o["grading"]
+    rows.append(
+        (
+            "grade() x 100,000",
+            f"{g['grade_100k_s']:.2f} s",
+            f"{ratio(g['grade_100k_s'], g['loop_100k_s'])} of a bare loop",
+            "",
+        )
+    )
+    e = o["export"]
+    rows.append(
+        ("Floor: sqlite3 read 100,000 rows", f"{e['sqlite_read_all_s']:.2f} s", "1.00x", "")
+    )
+    for policy in ("first", "last", "best"):
+        v = e[f"export_{policy}_s"]
+        rows.append(
+            (
+                f"Export 100,000 attempts ({policy})",
+                f"{v:.2f} s",
+                ratio(v, e["sqlite_read_all_s"]),
+                "< 2 s",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    head = ("Figure", "Measured", "Ratio", "Target")
+    widths = [max(w, len(h)) for w, h in zip(widths, head, strict=True)]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(head), sep, *(line(row) for row in rows)])
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5 loads, 10 moves, a class of 10")
+    parser.add_argument("--loads", type=int, default=5, help="fresh loads per page (default 5)")
+    parser.add_argument("--moves", type=int, default=20, help="slider moves (default 20)")
+    parser.add_argument(
+        "--class-sizes",
+        default="10,20,30",
+        help="learners arriving at once, comma separated; empty for none (default 10,20,30)",
+    )
+    parser.add_argument("--pool", type=int, default=1, help="pool size of the preheated runs")
+    parser.add_argument(
+        "--class-pool", type=int, default=2, help="pool size of the class server (shipped: 2)"
+    )
+    parser.add_argument(
+        "--linger", type=float, default=60, help="seconds after a class leaves to count kernels"
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.loads, args.moves, args.class_sizes = 5, 10, "10"
+    args.class_sizes = [int(n) for n in args.class_sizes.split(",") if n.strip()]
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    began = time.monotonic()
+    results: dict[str, Any] = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": " ".join(["python -m bench", *(argv if argv is not None else sys.argv[1:])]),
+        "machine": {
+            "cpus": psutil.cpu_count(),
+            "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(),
+        },
+        "settings": {k: v for k, v in vars(args).items()},
+    }
+    log("offline figures")
+    o = offline.import_times()
+    o["grading"] = offline.grading()
+    o["export"] = offline.export()
+    with tempfile.TemporaryDirectory(prefix="twitchlearn-bench-") as tmp:
+        results.update(asyncio.run(pages(args, Path(tmp))))
+    results["offline"] = o
+    results["total_s"] = time.monotonic() - began
+    RESULTS.write_text(json.dumps(results, indent=1, default=str))
+    print(f"\npython -m bench, {results['date']}, {results['machine']}")
+    print(table(results, args))
+    print(f"\n{RESULTS.relative_to(ROOT)} written; run took {results['total_s'] / 60:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

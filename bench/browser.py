@@ -1,0 +1,365 @@
+"""Pages driven in headless Chromium (Playwright's async API): loads, slider, a class."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import psutil
+from playwright.async_api import Browser, BrowserContext, Page, Route
+
+from bench.server import BenchServer
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOAD_TIMEOUT_MS = 180_000
+START = "00_start_here.ipynb"
+EXPLORER = "08_explorer.ipynb"
+FLOOR_SLIDER = "slider.ipynb"
+BARS = ".js-plotly-plot .trace.bars .point path"
+CAFFEINE = ".tl-caffeine"
+NAME_INPUT = ".tl-identity input"
+
+Interactive = Callable[[Page], Awaitable[None]]
+
+
+async def _local_only(route: Route) -> None:
+    if re.match(r"^(https?|wss?)://127\.0\.0\.1[:/]", route.request.url):
+        await route.continue_()
+    else:
+        await route.abort()
+
+
+async def new_context(browser: Browser) -> BrowserContext:
+    context = await browser.new_context(viewport={"width": 1100, "height": 900})
+    await context.route("**/*", _local_only)
+    return context
+
+
+async def close(page: Page, context: BrowserContext) -> None:
+    await page.close(run_before_unload=True)
+    await asyncio.sleep(1)  # let the unload beacon (kernel shutdown) leave before the context
+    await context.close()
+
+
+# -- what "interactive" means for each page ---------------------------------------------------
+
+
+async def start_interactive(page: Page, letter: str = "x") -> None:
+    """The name field is enabled and a typed character shows in it."""
+    await page.wait_for_function(
+        "sel => { const e = document.querySelector(sel); return e && !e.disabled; }",
+        arg=NAME_INPUT,
+        timeout=LOAD_TIMEOUT_MS,
+        polling="raf",
+    )
+    field = page.locator(NAME_INPUT).first
+    await field.focus()
+    await page.keyboard.type(letter)
+    await page.wait_for_function(
+        "([sel, v]) => document.querySelector(sel).value.endsWith(v)",
+        arg=[NAME_INPUT, letter],
+        polling="raf",
+    )
+
+
+async def _slider_responds(page: Page, slider: str, readout: str) -> None:
+    handle = page.locator(f"{slider} .noUi-handle").first
+    await handle.wait_for(timeout=LOAD_TIMEOUT_MS)
+    shown = page.locator(readout).first
+    before = await shown.inner_text()
+    await handle.focus()
+    await page.keyboard.press("ArrowRight")
+    await page.wait_for_function(
+        "([sel, old]) => document.querySelector(sel).innerText !== old",
+        arg=[readout, before],
+        polling="raf",
+        timeout=LOAD_TIMEOUT_MS,
+    )
+
+
+async def explorer_interactive(page: Page) -> None:
+    """The caffeine handle responds to ArrowRight: its readout changes."""
+    await _slider_responds(page, f"{CAFFEINE} .widget-slider", f"{CAFFEINE} .widget-readout")
+
+
+async def floor_interactive(page: Page) -> None:
+    """The one label shows."""
+    await page.wait_for_function(
+        "() => [...document.querySelectorAll('.widget-label')]"
+        ".some(e => e.innerText.trim() === 'ready')",
+        polling="raf",
+        timeout=LOAD_TIMEOUT_MS,
+    )
+
+
+# -- fresh loads ------------------------------------------------------------------------------
+
+
+async def fresh_loads(
+    browser: Browser,
+    server: BenchServer,
+    notebook: str,
+    interactive: Interactive,
+    count: int,
+    *,
+    pooled: bool,
+) -> dict[str, Any]:
+    """Time to interactive of `count` fresh loads; RSS of each load's new kernel."""
+    times: list[float] = []
+    kernel_rss: list[int] = []
+    pool_waits: list[float] = []
+    if pooled:
+        pool_waits.append(server.wait_pool_fills(0))  # the first fill
+    baseline = len(server.kernels())
+    for _ in range(count):
+        fills = server.pool_fills()
+        server.wait_kernels_at_most(baseline)
+        before = {k.pid for k in server.kernels()}
+        context = await new_context(browser)
+        page = await context.new_page()
+        began = time.perf_counter()
+        await page.goto(
+            f"{server.url}/voila/render/{notebook}", wait_until="commit", timeout=LOAD_TIMEOUT_MS
+        )
+        await interactive(page)
+        times.append(time.perf_counter() - began)
+        new = [k for k in server.kernels() if k.pid not in before]
+        if pooled and notebook == START:
+            # the page got a pool kernel (an old pid); the new pid is its replacement
+            new = []
+        for kernel in new:
+            with contextlib.suppress(psutil.Error):
+                kernel_rss.append(int(kernel.memory_info().rss))
+        await close(page, context)
+        if pooled and notebook == START:
+            pool_waits.append(server.wait_pool_fills(fills))  # refilled before the next load
+    return {
+        "seconds": times,
+        "median_s": statistics.median(times),
+        "kernel_rss": kernel_rss,
+        "pool_wait_s": pool_waits,
+    }
+
+
+async def page_kernel_rss(browser: Browser, server: BenchServer, notebook: str) -> int:
+    """Open `notebook` on a server without a pool; RSS of the kernel its page got."""
+    server.wait_kernels_at_most(0)
+    context = await new_context(browser)
+    page = await context.new_page()
+    await page.goto(
+        f"{server.url}/voila/render/{notebook}", wait_until="commit", timeout=LOAD_TIMEOUT_MS
+    )
+    await {START: start_interactive, EXPLORER: explorer_interactive}.get(
+        notebook, floor_interactive
+    )(page)
+    await asyncio.sleep(2)
+    rss = sum(int(k.memory_info().rss) for k in server.kernels())
+    await close(page, context)
+    return rss
+
+
+# -- slider to chart --------------------------------------------------------------------------
+
+
+async def _press_until(page: Page, readout: str, key: str, target: int) -> None:
+    shown = page.locator(readout).first
+    for _ in range(400):
+        value = int(float(await shown.inner_text()))
+        if value == target:
+            return
+        await page.keyboard.press(key)
+        await page.wait_for_function(
+            "([sel, old]) => document.querySelector(sel).innerText !== old",
+            arg=[readout, str(await shown.inner_text())],
+            polling="raf",
+        )
+    raise RuntimeError(f"slider never reached {target}")
+
+
+_SHAPES = "sel => JSON.stringify([...document.querySelectorAll(sel)].map(e => e.getAttribute('d')))"
+
+
+async def slider_to_chart(browser: Browser, server: BenchServer, moves: int) -> list[float]:
+    """ArrowRight across the 250 mg caffeine threshold until the bars' shapes change."""
+    context = await new_context(browser)
+    page = await context.new_page()
+    await page.goto(
+        f"{server.url}/voila/render/{EXPLORER}", wait_until="commit", timeout=LOAD_TIMEOUT_MS
+    )
+    await explorer_interactive(page)
+    await page.wait_for_selector(BARS, state="attached", timeout=LOAD_TIMEOUT_MS)
+    readout = f"{CAFFEINE} .widget-readout"
+    await _press_until(page, readout, "ArrowRight", 240)
+    times = []
+    for _ in range(moves):
+        for key in ("ArrowRight", "ArrowLeft"):  # 240 -> 250 (timed), back to 240
+            before = await page.evaluate(_SHAPES, BARS)
+            began = time.perf_counter()
+            await page.keyboard.press(key)
+            await page.wait_for_function(
+                f"([sel, old]) => ({_SHAPES})(sel) !== old", arg=[BARS, before], polling="raf"
+            )
+            if key == "ArrowRight":
+                times.append(time.perf_counter() - began)
+    await close(page, context)
+    return times
+
+
+async def slider_to_label(browser: Browser, server: BenchServer, moves: int) -> list[float]:
+    """The floor: a bare IntSlider whose observer updates a Label."""
+    context = await new_context(browser)
+    page = await context.new_page()
+    await page.goto(
+        f"{server.url}/voila/render/{FLOOR_SLIDER}", wait_until="commit", timeout=LOAD_TIMEOUT_MS
+    )
+    await _slider_responds(page, ".tl-floor-slider", ".tl-floor-slider .widget-readout")
+    label = ".tl-floor-label"
+    times = []
+    for _ in range(moves):
+        for key in ("ArrowRight", "ArrowLeft"):
+            before = await page.locator(label).inner_text()
+            began = time.perf_counter()
+            await page.keyboard.press(key)
+            await page.wait_for_function(
+                "([sel, old]) => document.querySelector(sel).innerText !== old",
+                arg=[label, before],
+                polling="raf",
+            )
+            if key == "ArrowRight":
+                times.append(time.perf_counter() - began)
+    await close(page, context)
+    return times
+
+
+# -- a class arriving at once -----------------------------------------------------------------
+
+
+def _generator_cpu_seconds() -> float:
+    """CPU time of this process and its children: the Playwright driver and Chromium."""
+    total = 0.0
+    me = psutil.Process(os.getpid())
+    for proc in [me, *me.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            continue
+    return total
+
+
+async def _learner(
+    page: Page, url: str, name: str, gate: asyncio.Event, timeout_s: float
+) -> dict[str, Any]:
+    await gate.wait()
+    began = time.perf_counter()
+    result: dict[str, Any] = {"interactive_s": None, "saved_s": None, "error": None}
+    try:
+        async with asyncio.timeout(timeout_s):
+            await page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_MS)
+            await start_interactive(page, name[0])
+            result["interactive_s"] = time.perf_counter() - began
+            await page.keyboard.type(name[1:])
+            await page.get_by_role("button", name="Save my name").focus()
+            await page.keyboard.press("Enter")
+            await page.wait_for_function(
+                "n => { const g = document.querySelector('.tl-greeting');"
+                " return g && g.innerText.includes('Hello, ' + n); }",
+                arg=name,
+                polling=100,
+                timeout=LOAD_TIMEOUT_MS,
+            )
+            result["saved_s"] = time.perf_counter() - began
+    except Exception as exc:  # a learner who never got there is a result, not a crash
+        result["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+    return result
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+async def a_class(
+    browser: Browser,
+    server: BenchServer,
+    size: int,
+    *,
+    pool_size: int,
+    linger_s: float = 60,
+    timeout_s: float = 600,
+) -> dict[str, Any]:
+    """`size` learners open the start page at the same moment, type a name and save it."""
+    fills = server.pool_fills()
+    if pool_size:
+        server.wait_pool_fills(fills - 1)
+    kernels_before = len(server.kernels())
+    contexts = [await new_context(browser) for _ in range(size)]
+    pages = [await context.new_page() for context in contexts]
+    page_errors: list[str] = []
+    for page in pages:
+        page.on("pageerror", lambda exc: page_errors.append(str(exc)[:200]))
+    gate = asyncio.Event()
+    url = f"{server.url}/voila/render/{START}"
+    tasks = [
+        asyncio.create_task(_learner(page, url, f"Learner{n:02d}", gate, timeout_s))
+        for n, page in enumerate(pages)
+    ]
+    gen_cpu0, server_cpu0, wall0 = _generator_cpu_seconds(), server.cpu_seconds(), time.monotonic()
+    host0 = psutil.cpu_times()
+    gate.set()
+    results = await asyncio.gather(*tasks)
+    wall = time.monotonic() - wall0
+    gen_cpu = _generator_cpu_seconds() - gen_cpu0
+    server_cpu = server.cpu_seconds() - server_cpu0
+    host1 = psutil.cpu_times()
+    host_busy = (sum(host1) - host1.idle - host1.iowait) - (sum(host0) - host0.idle - host0.iowait)
+    kernels_peak = len(server.kernels())
+    for page, context in zip(pages, contexts, strict=True):
+        await page.close(run_before_unload=True)
+        del context
+    await asyncio.sleep(2)
+    for context in contexts:
+        await context.close()
+    await asyncio.sleep(linger_s)
+    kernels_after = len(server.kernels())
+    done = [r["interactive_s"] for r in results if r["interactive_s"] is not None]
+    saved = [r["saved_s"] for r in results if r["saved_s"] is not None]
+    cores = psutil.cpu_count() or 1
+    return {
+        "size": size,
+        "interactive_s": done,
+        "interactive_p50_s": statistics.median(done) if done else None,
+        "interactive_p95_s": _percentile(done, 0.95) if done else None,
+        "all_interactive_s": max(done) if len(done) == size else None,
+        "saved_p95_s": _percentile(saved, 0.95) if saved else None,
+        "errors": [r["error"] for r in results if r["error"]],
+        "page_errors": page_errors,
+        "wall_s": wall,
+        "generator_cpu_s": gen_cpu,
+        "server_cpu_s": server_cpu,
+        "host_busy_cpu_s": host_busy,
+        "generator_share_of_machine": gen_cpu / (wall * cores),
+        "server_share_of_machine": server_cpu / (wall * cores),
+        "kernels_before": kernels_before,
+        "kernels_peak": kernels_peak,
+        "kernels_after_linger": kernels_after,
+        "linger_s": linger_s,
+        "pool_size": pool_size,
+    }

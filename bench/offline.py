@@ -1,0 +1,212 @@
+"""Figures without a server: import time, load_course(), grading and export of 100,000 attempts."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from twitchlearn.export import export_rows, write_csv
+from twitchlearn.models import (
+    Course,
+    Lesson,
+    MatchingQuestion,
+    MultipleSelectQuestion,
+    NumericQuestion,
+    Question,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
+from twitchlearn.store import ProgressStore, encode_answer, format_time
+
+ATTEMPTS = 100_000
+LEARNERS, QUESTIONS = 500, 20
+
+
+def _wall(code: str, runs: int = 5) -> list[float]:
+    """Wall time of a fresh interpreter running `code`."""
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        times.append(time.perf_counter() - began)
+    return times
+
+
+def _inner(code: str, runs: int = 5) -> list[float]:
+    """Seconds `code` takes inside a fresh interpreter (it prints its own float)."""
+    times = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        ).stdout
+        times.append(float(out.strip().splitlines()[-1]))
+    return times
+
+
+def _timed_import(module: str) -> str:
+    return f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+
+
+def _importtime_top(module: str, top: int = 8) -> list[tuple[str, int]]:
+    """The largest cumulative imports under `module` (-X importtime), in microseconds."""
+    err = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stderr
+    rows = []
+    for line in err.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _, cumulative, name = line.removeprefix("import time:").split("|")
+        rows.append((name.strip(), int(cumulative)))
+    rows.sort(key=lambda row: row[1], reverse=True)
+    return rows[:top]
+
+
+def import_times() -> dict[str, Any]:
+    bare = _wall("pass")
+    core = _wall("import twitchlearn")
+    ui = _inner(_timed_import("twitchlearn.ui"))
+    explorer = _inner(_timed_import("twitchlearn.ui.explorer"))
+    widgets = _inner(_timed_import("ipywidgets"))
+    load = _inner(
+        "import time; from twitchlearn import load_course; t = time.perf_counter();"
+        " load_course(); print(time.perf_counter() - t)"
+    )
+    return {
+        "python_bare_s": statistics.median(bare),
+        "import_twitchlearn_wall_s": statistics.median(core),
+        "import_twitchlearn_ui_s": statistics.median(ui),
+        "import_twitchlearn_ui_explorer_s": statistics.median(explorer),
+        "import_ipywidgets_s": statistics.median(widgets),
+        "load_course_s": statistics.median(load),
+        "importtime_top_ui": _importtime_top("twitchlearn.ui"),
+        "importtime_top_explorer": _importtime_top("twitchlearn.ui.explorer"),
+    }
+
+
+def _answers(question: Question, rng: random.Random) -> object:
+    if isinstance(question, SingleChoiceQuestion):
+        return rng.choice(question.choices).id
+    if isinstance(question, MultipleSelectQuestion):
+        return {c.id for c in question.choices if rng.random() < 0.5}
+    if isinstance(question, TrueFalseQuestion):
+        return rng.random() < 0.5
+    if isinstance(question, NumericQuestion):
+        return round(rng.uniform(question.minimum, question.maximum))
+    assert isinstance(question, MatchingQuestion)
+    rights = [item.id for item in question.right]
+    return {item.id: rng.choice(rights) for item in question.left}
+
+
+def grading() -> dict[str, Any]:
+    """grade() over 100,000 generated answers to the shipped course's questions."""
+    from twitchlearn.loading import load_course
+    from twitchlearn.scoring import grade
+
+    rng = random.Random(1)  # noqa: S311 (repeatable test data, not security)
+    questions = list(load_course().questions.values())
+    work = []
+    for _ in range(ATTEMPTS):
+        question = rng.choice(questions)
+        work.append((question, _answers(question, rng)))
+    began = time.perf_counter()
+    for question, answer in work:
+        grade(question, answer)
+    seconds = time.perf_counter() - began
+    baseline_began = time.perf_counter()
+    for question, answer in work:  # the floor: touching each pair once
+        isinstance(question, TrueFalseQuestion) and bool(answer)
+    baseline = time.perf_counter() - baseline_began
+    return {"grade_100k_s": seconds, "loop_100k_s": baseline, "questions": len(questions)}
+
+
+def _export_course() -> Course:
+    questions = tuple(
+        TrueFalseQuestion(
+            id=f"q{n:02d}",
+            lesson="l1",
+            prompt="?",
+            explanation="",
+            sources=(),
+            answer=True,
+            feedback="",
+        )
+        for n in range(QUESTIONS)
+    )
+    lesson = Lesson(
+        id="l1",
+        number=1,
+        title="l1",
+        overview="",
+        objectives=(),
+        sections=(),
+        key_points=(),
+        summary="",
+        sources=(),
+        questions=questions,
+    )
+    return Course(title="bench", disclaimer="", lessons=(lesson,), sources={})
+
+
+def export() -> dict[str, Any]:
+    """export_rows + write_csv of 100,000 stored attempts (as tests/unit/bench_export.py)."""
+    rng = random.Random(1)  # noqa: S311 (repeatable test data, not security)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.sqlite3"
+        ProgressStore(path).close()
+        rows = []
+        for n in range(ATTEMPTS):
+            score = rng.choice([0.0, 0.5, 1.0])
+            rows.append(
+                (
+                    f"learner {rng.randrange(LEARNERS)}",
+                    "class-1",
+                    f"q{rng.randrange(QUESTIONS):02d}",
+                    encode_answer(rng.random() < 0.5),
+                    score,
+                    1.0,
+                    int(score == 1.0),
+                    format_time(start + timedelta(seconds=n)),
+                )
+            )
+        db = sqlite3.connect(path)
+        with db:
+            db.executemany(
+                "INSERT INTO attempts (learner, class_code, question_id, answer, score,"
+                " max_score, correct, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        db.close()
+        course = _export_course()
+        result: dict[str, Any] = {}
+        with ProgressStore(path) as store:
+            # the floor: reading every stored attempt once with plain sqlite3
+            raw = []
+            for _ in range(5):
+                began = time.perf_counter()
+                reader = sqlite3.connect(path)
+                reader.execute("SELECT * FROM attempts WHERE class_code = 'class-1'").fetchall()
+                reader.close()
+                raw.append(time.perf_counter() - began)
+            result["sqlite_read_all_s"] = statistics.median(raw)
+            for policy in ("first", "last", "best"):
+                times = []
+                for _ in range(5):
+                    began = time.perf_counter()
+                    exported = export_rows(store, course, "class-1", policy)
+                    write_csv(exported, Path(folder) / "out.csv")
+                    times.append(time.perf_counter() - began)
+                result[f"export_{policy}_s"] = statistics.median(times)
+        return result
