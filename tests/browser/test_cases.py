@@ -1,0 +1,85 @@
+"""The case studies under the twitch explorer, in Chromium on the real server, by keyboard."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from twitchlearn import load_course
+from twitchlearn.risk import RedFlag, cases, load_model
+from twitchlearn.ui.cases import PREDICTIONS, SEE_CLINICIAN, expected_prediction
+
+from .conftest import ROOT, VoilaServer, open_page
+from .test_app import answer_with_keyboard, press_button, right_answer, wrong_answer
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "08_explorer.ipynb"
+SUMMARY = ".tl-explorer-summary"
+LABELS = {value: label for label, value in PREDICTIONS}
+
+
+@pytest.fixture
+def explorer_url(server: VoilaServer) -> str:
+    if not (ROOT / "notebooks" / NOTEBOOK).exists():
+        pytest.fail(f"notebooks/{NOTEBOOK} is missing")
+    return f"{server.url}/voila/render/{NOTEBOOK}"
+
+
+def predict(page: Page, card: Locator, value: str) -> None:
+    radio = card.get_by_role("radio", name=LABELS[value], exact=True)
+    radio.focus()
+    page.keyboard.press("Space")
+    expect(radio).to_be_checked()
+
+
+def test_weak_hand_case_with_the_keyboard(page: Page, explorer_url: str) -> None:
+    case = next(c for c in cases() if c.id == "weak-hand")
+    assert expected_prediction(case) == SEE_CLINICIAN
+    open_page(page, explorer_url, f".tl-case-{case.id} .tl-question")
+    expect(page.locator(".tl-case")).to_have_count(len(cases()))
+    summary = page.locator(SUMMARY)
+    expect(summary.locator(".tl-level")).to_have_count(1)  # the defaults: a level, no override
+    card = page.locator(f".tl-case-{case.id}")
+    expect(card.locator(".tl-case-title")).to_have_text(case.title)
+
+    # Set the explorer to the case: the warning signs replace the level.
+    press_button(page, card, "Set the explorer to this case")
+    override = page.locator(f'{SUMMARY} .tl-override[role="alert"]')
+    expect(override).to_contain_text("See a GP")
+    expect(summary.locator(".tl-level")).to_have_count(0)
+    weakness = load_model().red_flag(RedFlag.WEAKNESS).label
+    expect(page.get_by_role("checkbox", name=weakness, exact=True)).to_be_checked()
+    expect(page.locator(".tl-caffeine .widget-readout")).to_have_text(
+        str(round(case.factors.caffeine_mg))
+    )
+    expect(card.locator(".tl-case-status")).to_contain_text(case.title)
+
+    # A wrong prediction, then the right one.
+    prediction = card.locator(".tl-prediction")
+    expect(prediction).to_have_count(0)
+    predict(page, card, "about_typical")
+    press_button(page, card, "Check my prediction")
+    expect(prediction).to_contain_text("Not quite.")
+    expect(prediction).to_contain_text("warning sign replaces the level")
+    predict(page, card, SEE_CLINICIAN)
+    press_button(page, card, "Check my prediction")
+    expect(prediction).to_contain_text("Right.")
+    expect(prediction).to_contain_text(case.takeaway)
+
+    # The case's question, graded in the kernel through the quiz engine.
+    question = load_course().questions[case.question_ids[0]]
+    box = card.locator(".tl-question").first
+    answer_with_keyboard(page, box, question, wrong_answer(question))
+    press_button(page, box, "Check answer")
+    feedback = box.locator(".tl-feedback")
+    expect(feedback).to_contain_text("Not quite")
+    expect(feedback).to_contain_text(question.explanation)
+    press_button(page, box, "Try again")
+    expect(feedback).to_have_count(0)  # the kernel has enabled the controls again
+    answer_with_keyboard(page, box, question, right_answer(question))
+    press_button(page, box, "Check answer")
+    expect(feedback).to_contain_text("Correct.")
+    body = page.inner_text("body")
+    assert "Traceback" not in body
+    assert "%" not in summary.inner_text()
