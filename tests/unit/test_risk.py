@@ -630,7 +630,8 @@ def test_cases_with_an_unknown_field_or_duplicate_id_are_refused(tmp_path: Path)
     path.write_text(text.replace("id: after-marathon", "id: exam-week-coffee"), encoding="utf-8")
     with pytest.raises(ContentError, match="case id 'exam-week-coffee' is not a unique slug"):
         read_cases(path)
-    path.write_text(text.replace("    question_ids: []", "    questions: []", 1), encoding="utf-8")
+    assert "    question_ids: [" in text, "the test's anchor is no longer in cases.yaml"
+    path.write_text(text.replace("    question_ids: [", "    questions: [", 1), encoding="utf-8")
     with pytest.raises(ContentError, match=r"unknown field\(s\) questions"):
         read_cases(path)
 
