@@ -161,9 +161,16 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
 
 
 def wait_for_log(
-    server: VoilaServer, pattern: str, timeout: float = 30, start: int = 0
+    server: VoilaServer,
+    pattern: str,
+    timeout: float = 30,
+    start: int = 0,
+    page: Page | None = None,
 ) -> re.Match[str]:
-    """Poll the server log (from character `start`) until `pattern` matches; fail if not."""
+    """Poll the server log (from character `start`) until `pattern` matches; fail if not.
+
+    With `page`, Playwright's events (route handlers and the like) are served while polling.
+    """
     deadline = time.monotonic() + timeout
     while True:
         found = re.search(pattern, server.log()[start:])
@@ -171,7 +178,11 @@ def wait_for_log(
             return found
         if time.monotonic() > deadline:
             raise AssertionError(f"no {pattern!r} in the server log after {timeout} s")
-        time.sleep(0.2)  # polling a file for a condition, not waiting for time to pass
+        # polling a file for a condition, not waiting for time to pass
+        if page is None:
+            time.sleep(0.2)
+        else:
+            page.wait_for_timeout(200)
 
 
 def open_page(page: Page, url: str, ready_selector: str) -> None:

@@ -9,12 +9,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from twitchlearn.server import cull_interval
 from twitchlearn.ui._html import notebook_name
 
-from .conftest import VoilaServer, open_page, wait_for_log
+from .conftest import FIRST_PAGE_TIMEOUT_MS, VoilaServer, open_page, wait_for_log
 from .test_app import COURSE
 
 pytestmark = pytest.mark.browser
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 CULL_SECONDS = 20
 POOL_SIZE = 2
 LEARNERS = 3
+MAIN_SCRIPT = re.compile(r"/voila/static/voila\.js")
 BROKEN_PAGE = re.compile(r"Kernel does not exist|never reached|Culling '\w+' kernel")
 
 
@@ -66,9 +67,26 @@ def test_learners_arriving_after_a_long_quiet_spell_get_working_pages(
     assert not BROKEN_PAGE.search(server.log()), server.log()
 
     kernels: list[str] = []
-    for _ in range(LEARNERS):  # one after another, as a class trickles in
+    held: list[Route] = []
+    for learner in range(LEARNERS):  # one after another, as a class trickles in
         page = new_page()
-        open_page(page, server.url + "/", ".tl-identity input")
+        if learner == 0:
+            # A slow browser: its main script (which connects to the kernel) arrives only
+            # after two more culling passes, so the kernel it was handed sits unconnected
+            # through them. Released on log lines, not after a time.
+            page.route(MAIN_SCRIPT, lambda route: held.append(route))
+            page.goto(server.url + "/", wait_until="commit", timeout=FIRST_PAGE_TIMEOUT_MS)
+            handed = wait_for_log(server, r"Using pre-heated kernel", timeout=60, page=page)
+            mark = handed.end()
+            for _ in range(2):
+                passed = wait_for_log(server, r"Cull pass: ", 3 * interval + 10, mark, page)
+                mark += passed.end()
+            assert held, "the page never asked for its main script"
+            for route in held:
+                route.continue_()
+            page.wait_for_selector(".tl-identity input", timeout=FIRST_PAGE_TIMEOUT_MS)
+        else:
+            open_page(page, server.url + "/", ".tl-identity input")
         expect(page.locator(".tl-identity input").first).to_be_visible()
         expect(page.locator(".tl-lessons a")).to_have_count(len(COURSE.lessons))
         kernels.append(kernel_id(page))

@@ -1,0 +1,104 @@
+"""axe-core on the course's three kinds of page, as Chromium renders them after the widgets."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from twitchlearn.ui._html import notebook_name
+
+from .conftest import FIRST_PAGE_TIMEOUT_MS, VoilaServer, open_page
+from .test_app import COURSE
+
+pytestmark = pytest.mark.browser
+
+BLOCKING = {"serious", "critical"}
+
+# Violations that come from Voila, JupyterLab, ipywidgets or plotly, not from our markup.
+# (rule id, a CSS selector axe reports for the offending node, why it is not ours)
+THIRD_PARTY: list[tuple[str, str, str]] = [
+    (
+        "aria-input-field-name",
+        "div[aria-valuemax=",  # axe's selector for `.widget-slider .noUi-handle`
+        "ipywidgets 8.1 draws a slider as a noUiSlider handle (role=slider) and never names "
+        "it: the description is a separate <label>, and `tooltip` goes on that label too. "
+        "Nothing in ipywidgets' Python API reaches the handle.",
+    ),
+]
+
+PAGES = {
+    "start": ("/voila/render/00_start_here.ipynb", ".tl-identity input"),
+    "lesson": (f"/voila/render/{notebook_name(COURSE.lessons[0])}", ".tl-quiz .tl-question"),
+    "explorer": ("/voila/render/08_explorer.ipynb", ".js-plotly-plot"),
+}
+
+
+def _allowed(rule: str, target: str) -> bool:
+    return any(rule == r and selector in target for r, selector, _ in THIRD_PARTY)
+
+
+def blocking_violations(response: dict[str, Any]) -> list[str]:
+    found = []
+    for violation in response["violations"]:
+        if violation["impact"] not in BLOCKING:
+            continue
+        for node in violation["nodes"]:
+            target = " ".join(json.dumps(t) for t in node["target"])
+            if not _allowed(violation["id"], target):
+                found.append(
+                    f"{violation['id']} ({violation['impact']}): {target}\n"
+                    f"    {node['html'][:300]}\n    {node.get('failureSummary', '')}"
+                )
+    return found
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_accessibility_violations(server: VoilaServer, page: Page, name: str) -> None:
+    path, ready = PAGES[name]
+    open_page(page, server.url + path, ready)
+    page.wait_for_selector(ready, state="visible")
+    if name == "lesson":  # every question's controls, not just the first
+        expect(page.locator(".tl-question")).to_have_count(len(COURSE.lessons[0].questions))
+        expect(page.get_by_role("button", name="Check answer")).to_have_count(
+            len(COURSE.lessons[0].questions)
+        )
+    results = Axe().run(page)
+    checked = {rule["id"] for rule in results.response["passes"]}
+    assert "button-name" in checked, "axe saw no buttons: did it run on the rendered widgets?"
+    problems = blocking_violations(results.response)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_allow_list_only_excuses_what_it_names() -> None:
+    """The filter itself: an unnamed slider handle passes, the same rule elsewhere does not."""
+    slider = {
+        "id": "aria-input-field-name",
+        "impact": "serious",
+        "nodes": [{"target": ['div[aria-valuemax="20.0"]'], "html": "<div>"}],
+    }
+    ours = {
+        "id": "aria-input-field-name",
+        "impact": "serious",
+        "nodes": [{"target": [".tl-quiz > div"], "html": "<div>"}],
+    }
+    minor = {"id": "region", "impact": "moderate", "nodes": [{"target": ["h2"], "html": ""}]}
+    assert blocking_violations({"violations": [slider, minor]}) == []
+    assert len(blocking_violations({"violations": [slider, ours]})) == 1
+
+
+def test_a_learner_sees_a_loading_message_while_a_lesson_runs(
+    server: VoilaServer, page: Page
+) -> None:
+    """Voila's lab template shows a spinner and "Executing N of M" until the cells have run."""
+    url = f"{server.url}/voila/render/{notebook_name(COURSE.lessons[1])}"
+    page.goto(url, wait_until="commit", timeout=FIRST_PAGE_TIMEOUT_MS)
+    loading = page.locator("#loading")
+    expect(loading).to_be_visible(timeout=FIRST_PAGE_TIMEOUT_MS)
+    expect(page.locator("#loading_text")).to_have_text(re.compile(r"Running|Executing \d+ of \d+"))
+    page.wait_for_selector(".tl-quiz .tl-question", timeout=FIRST_PAGE_TIMEOUT_MS)
+    expect(loading).to_be_hidden()
