@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform
+import signal
 import statistics
 import sys
 import tempfile
@@ -41,7 +43,16 @@ def log(message: str) -> None:
 
 
 async def pages(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"failures": {}}
+    try:
+        await _pages(args, tmp, out)
+    except Exception as exc:  # keep what was measured; say what failed
+        log(f"FAILED: {type(exc).__name__}: {exc}")
+        out["failures"]["pages"] = f"{type(exc).__name__}: {str(exc)[:500]}"
+    return out
+
+
+async def _pages(args: argparse.Namespace, tmp: Path, out: dict[str, Any]) -> None:
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=b.CHROMIUM, args=b.CHROMIUM_ARGS)
         floor_args = ("--notebooks", str(FLOOR_DIR))
@@ -57,7 +68,9 @@ async def pages(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                 if pool == 0:
                     log("floor slider")
                     out["floor_slider_s"] = await b.slider_to_label(browser, server, args.moves)
-                    out["floor_kernel_rss"] = await b.page_kernel_rss(browser, server, b.START)
+                    out["floor_kernel_rss"] = await b.page_kernel_rss(
+                        browser, server, b.START, b.floor_interactive
+                    )
                     out["floor_server_rss"] = server.rss()
             finally:
                 server.stop()
@@ -78,9 +91,11 @@ async def pages(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                 if pool == 0:
                     log("slider to chart")
                     out["chart_slider_s"] = await b.slider_to_chart(browser, server, args.moves)
-                    out["start_kernel_rss"] = await b.page_kernel_rss(browser, server, b.START)
+                    out["start_kernel_rss"] = await b.page_kernel_rss(
+                        browser, server, b.START, b.start_interactive
+                    )
                     out["explorer_kernel_rss"] = await b.page_kernel_rss(
-                        browser, server, b.EXPLORER
+                        browser, server, b.EXPLORER, b.explorer_interactive
                     )
                     out["course_server_rss"] = server.rss()
             finally:
@@ -112,7 +127,6 @@ async def pages(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             finally:
                 server.stop()
         await browser.close()
-    return out
 
 
 def ratio(value: float | None, floor: float | None) -> str:
@@ -265,7 +279,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # run the `finally` blocks that stop the servers
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _stop)
     args = parse(argv)
     began = time.monotonic()
     results: dict[str, Any] = {
@@ -275,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": psutil.cpu_count(),
             "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
             "python": platform.python_version(),
+            "loadavg_at_start": os.getloadavg(),
         },
         "settings": {k: v for k, v in vars(args).items()},
     }
@@ -286,9 +306,19 @@ def main(argv: list[str] | None = None) -> int:
         results.update(asyncio.run(pages(args, Path(tmp))))
     results["offline"] = o
     results["total_s"] = time.monotonic() - began
+    results["machine"]["loadavg_at_end"] = os.getloadavg()
     RESULTS.write_text(json.dumps(results, indent=1, default=str))
     print(f"\npython -m bench, {results['date']}, {results['machine']}")
-    print(table(results, args))
+    print("(load averages include other work on this machine; the floors share it)")
+    print("(load averages include other work on this machine; the floors share it)")
+    try:
+        print(table(results, args))
+    except (KeyError, TypeError, statistics.StatisticsError) as exc:
+        print(f"Table incomplete ({type(exc).__name__}: {exc}); failures: {results['failures']}")
+        return 1
+    if results["failures"]:
+        print(f"Failures: {results['failures']}")
+        return 1
     print(f"\n{RESULTS.relative_to(ROOT)} written; run took {results['total_s'] / 60:.1f} min")
     return 0
 

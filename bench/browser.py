@@ -95,7 +95,7 @@ async def _slider_responds(page: Page, slider: str, readout: str) -> None:
 
 async def explorer_interactive(page: Page) -> None:
     """The caffeine handle responds to ArrowRight: its readout changes."""
-    await _slider_responds(page, f"{CAFFEINE} .widget-slider", f"{CAFFEINE} .widget-readout")
+    await _slider_responds(page, CAFFEINE, f"{CAFFEINE} .widget-readout")
 
 
 async def floor_interactive(page: Page) -> None:
@@ -157,7 +157,9 @@ async def fresh_loads(
     }
 
 
-async def page_kernel_rss(browser: Browser, server: BenchServer, notebook: str) -> int:
+async def page_kernel_rss(
+    browser: Browser, server: BenchServer, notebook: str, interactive: Interactive
+) -> int:
     """Open `notebook` on a server without a pool; RSS of the kernel its page got."""
     server.wait_kernels_at_most(0)
     context = await new_context(browser)
@@ -165,9 +167,7 @@ async def page_kernel_rss(browser: Browser, server: BenchServer, notebook: str) 
     await page.goto(
         f"{server.url}/voila/render/{notebook}", wait_until="commit", timeout=LOAD_TIMEOUT_MS
     )
-    await {START: start_interactive, EXPLORER: explorer_interactive}.get(
-        notebook, floor_interactive
-    )(page)
+    await interactive(page)
     await asyncio.sleep(2)
     rss = sum(int(k.memory_info().rss) for k in server.kernels())
     await close(page, context)
@@ -183,10 +183,11 @@ async def _press_until(page: Page, readout: str, key: str, target: int) -> None:
         value = int(float(await shown.inner_text()))
         if value == target:
             return
+        before = await shown.inner_text()
         await page.keyboard.press(key)
         await page.wait_for_function(
             "([sel, old]) => document.querySelector(sel).innerText !== old",
-            arg=[readout, str(await shown.inner_text())],
+            arg=[readout, before],
             polling="raf",
         )
     raise RuntimeError(f"slider never reached {target}")
@@ -205,6 +206,7 @@ async def slider_to_chart(browser: Browser, server: BenchServer, moves: int) -> 
     await explorer_interactive(page)
     await page.wait_for_selector(BARS, state="attached", timeout=LOAD_TIMEOUT_MS)
     readout = f"{CAFFEINE} .widget-readout"
+    await page.locator(f"{CAFFEINE} .noUi-handle").first.focus()
     await _press_until(page, readout, "ArrowRight", 240)
     times = []
     for _ in range(moves):
