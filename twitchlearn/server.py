@@ -115,12 +115,46 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
         await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
 
+# ipywidgets 8 draws a slider as a noUiSlider handle (role="slider") and never gives it a
+# name: the description is a separate <label> that is not tied to the handle, so a screen
+# reader says only "slider, 8" (axe: aria-input-field-name, serious). Nothing in ipywidgets'
+# Python API reaches the handle, so the page names each handle after its widget's label.
+NAME_SLIDERS_SCRIPT = """<script>
+(() => {
+  let next = 0;
+  const name = () => {
+    for (const box of document.querySelectorAll(".widget-slider")) {
+      const handle = box.querySelector(".noUi-handle");
+      const label = box.querySelector(".widget-label");
+      if (!handle || !label || handle.hasAttribute("aria-labelledby")) continue;
+      if (!label.textContent.trim()) continue;
+      if (!label.id) label.id = "tl-slider-label-" + next++;
+      handle.setAttribute("aria-labelledby", label.id);
+    }
+  };
+  new MutationObserver(name).observe(document.documentElement, {childList: true, subtree: true});
+})();
+</script>"""
+
+
 class _PageHandler(TornadoVoilaHandler):  # type: ignore[misc]
-    """Voila's page handler, plus the `_xsrf` cookie its unload beacon needs."""
+    """Voila's page handler, plus the `_xsrf` cookie its unload beacon needs, and names for
+    slider handles (`NAME_SLIDERS_SCRIPT`)."""
+
+    _script_added = False
 
     async def get(self, path: str | None = None) -> None:
         _ = self.xsrf_token  # reading it sets the cookie
         await super().get(path=path)
+
+    def write(self, chunk: str | bytes | dict[str, Any]) -> None:
+        # The page streams in pieces; the last `</body>` (written once, by the template's
+        # end) gets the script in front of it. Cell outputs travel as JSON with `<` escaped.
+        if not self._script_added and isinstance(chunk, str) and "</body>" in chunk:
+            head, _, tail = chunk.rpartition("</body>")
+            chunk = head + NAME_SLIDERS_SCRIPT + "</body>" + tail
+            self._script_added = True
+        super().write(chunk)
 
 
 class TwitchlearnVoila(Voila):  # type: ignore[misc]

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from twitchlearn.server import cull_interval
 from twitchlearn.ui._html import notebook_name
@@ -41,6 +43,19 @@ def kernel_id(page: Page) -> str:
     assert isinstance(found, str), f"no kernelId in the page config: {config}"
     assert found, f"an empty kernelId in the page config: {config}"
     return found
+
+
+def wait_for_widgets(page: Page, server: VoilaServer) -> None:
+    """Wait for the start page's widgets; stop early when the log says the page is broken."""
+    deadline = time.monotonic() + FIRST_PAGE_TIMEOUT_MS / 1000
+    while True:
+        try:
+            page.wait_for_selector(".tl-identity input", timeout=1_000)
+            return
+        except PlaywrightTimeoutError:
+            broken = BROKEN_PAGE.search(server.log())
+            assert not broken, f"{broken.group(0)!r} in the server log:\n{server.log()}"
+            assert time.monotonic() < deadline, "the start page never showed its widgets"
 
 
 def test_learners_arriving_after_a_long_quiet_spell_get_working_pages(
@@ -84,9 +99,9 @@ def test_learners_arriving_after_a_long_quiet_spell_get_working_pages(
             assert held, "the page never asked for its main script"
             for route in held:
                 route.continue_()
-            page.wait_for_selector(".tl-identity input", timeout=FIRST_PAGE_TIMEOUT_MS)
         else:
-            open_page(page, server.url + "/", ".tl-identity input")
+            page.goto(server.url + "/", wait_until="commit", timeout=FIRST_PAGE_TIMEOUT_MS)
+        wait_for_widgets(page, server)
         expect(page.locator(".tl-identity input").first).to_be_visible()
         expect(page.locator(".tl-lessons a")).to_have_count(len(COURSE.lessons))
         kernels.append(kernel_id(page))
