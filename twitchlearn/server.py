@@ -9,7 +9,9 @@ What it changes in Voila 0.5, and why:
   when a tab closes; without the cookie the beacon gets 403 and the kernel lives on.
 - `PoolSafeKernelManager` culls idle kernels but spares warm pool kernels, and gives a
   kernel handed to a page a full idle timeout to connect. Culling them broke pages
-  ("404 Kernel does not exist") when a preheated pool had sat idle past the timeout.
+  ("404 Kernel does not exist") when a preheated pool had sat idle past the timeout. It logs
+  one "Cull pass: ..." line a pass (every quarter of the timeout, at most 30 s).
+- Pages name ipywidgets' slider handles after their labels (ipywidgets leaves them unnamed).
 """
 
 from __future__ import annotations
@@ -191,9 +193,8 @@ def prepare_app_dir(notebooks: Path, target: Path) -> Path:
 def cull_interval(cull_idle_seconds: int) -> int:
     """Seconds between culling passes: a quarter of the timeout, from 1 s up to 30 s.
 
-    A kernel goes at most one interval after its timeout. Short timeouts (the culling test
-    uses 20 s) get short intervals, so passes also land in the few seconds between a page
-    taking a pool kernel and its browser connecting, the window where culling broke pages.
+    A kernel goes at most one interval after its timeout, so short timeouts (the culling
+    test uses 20 s) need short intervals for the test to see several passes in a minute.
     """
     return max(1, min(DEFAULT_CULL_INTERVAL_SECONDS, cull_idle_seconds // 4))
 
