@@ -149,6 +149,14 @@ class _PageHandler(TornadoVoilaHandler):  # type: ignore[misc]
         _ = self.xsrf_token  # reading it sets the cookie
         await super().get(path=path)
 
+    def should_use_rendered_notebook(self, *args: Any) -> bool:
+        # A warm pool kernel ran the notebook before this request, so it never saw the
+        # URL's `?learner=...&class=...`; a page that names its learner gets a fresh kernel
+        # (which Voila starts with the query string in QUERY_STRING).
+        if {"learner", "class"} & set(self.request.arguments):
+            return False
+        return bool(super().should_use_rendered_notebook(*args))
+
     def write(self, chunk: str | bytes | dict[str, Any]) -> None:
         # The page streams in pieces; the last `</body>` (written once, by the template's
         # end) gets the script in front of it. Cell outputs travel as JSON with `<` escaped.

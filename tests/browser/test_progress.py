@@ -69,3 +69,18 @@ def test_a_name_with_html_is_shown_as_text(server: VoilaServer, page: Page) -> N
         "href", f"{notebook_name(FIRST)}?learner=%3Cimg+src%3Dx+onerror%3Dalert%281%29%3E&class="
     )
     assert dialogs == []
+
+
+def test_the_start_page_keeps_the_learner_named_in_its_url(server: VoilaServer, page: Page) -> None:
+    # The session server preheats the start page; a URL naming the learner must still reach
+    # the kernel, so that "Course home" from a lesson keeps who is learning.
+    learner = f"Home {uuid.uuid4().hex[:6]}"
+    open_page(
+        page,
+        f"{server.url}/voila/render/00_start_here.ipynb?learner={quote(learner)}&class=H1",
+        ".tl-identity input",
+    )
+    expect(page.get_by_label("Your name:")).to_have_value(learner)
+    expect(page.locator(".tl-lessons a").first).to_have_attribute(
+        "href", f"{notebook_name(FIRST)}?learner={quote(learner).replace('%20', '+')}&class=H1"
+    )
