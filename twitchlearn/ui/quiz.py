@@ -221,6 +221,19 @@ class QuestionView:
         self.retry.layout.display = "none"
         self.check.disabled = False
 
+    def reset(self) -> None:
+        """A blank question: no answer in the controls, no feedback (as for a review)."""
+        for control in self.controls:
+            if isinstance(control, widgets.Checkbox):
+                control.value = False
+            elif isinstance(control, widgets.Dropdown):
+                control.value = _NOT_CHOSEN
+            elif isinstance(control, widgets.RadioButtons):
+                control.value = None
+            else:
+                control.value = ""
+        self._on_retry(None)
+
     def _show_error(self, message: str) -> None:
         self.feedback.value = (
             f'<div class="tl-feedback tl-warning" role="alert">{escape(message)}</div>'

@@ -28,7 +28,7 @@ from twitchlearn.progress import ProgressTracker, StoreSink
 from twitchlearn.review import INTERVALS, LAST_BOX
 from twitchlearn.ui._html import notebook_name
 from twitchlearn.ui.pages import _STYLE, SAME_TAB, START_NOTEBOOK, session
-from twitchlearn.ui.quiz import QuestionView, safe_callback
+from twitchlearn.ui.quiz import QuestionView
 
 __all__ = ["REVIEW_NOTEBOOK", "ReviewView", "schedule_in_words"]
 
@@ -135,6 +135,9 @@ class ReviewView:
             else:
                 parts += self._lessons()
             self._refresh()
+            # The tracker saves an attempt before it tells its listeners, so the store's
+            # schedule has moved by the time the count is read again.
+            self.tracker.on_change(self._refresh)
         self.widget = widgets.VBox(parts)
         self.widget.add_class("tl-review")
 
@@ -187,10 +190,7 @@ class ReviewView:
             for question in questions:
                 number += 1
                 view = QuestionView(question, self.tracker, number)
-                _fresh(view)
-                # Registered after QuestionView's own handler, so it runs once the answer
-                # has been saved and the store's schedule has moved.
-                view.check.on_click(safe_callback(self._after_answer, self._show_error))
+                view.reset()  # the tracker may have put back the earlier wrong answer
                 self.questions.append(view)
                 parts.append(view.widget)
         return parts
@@ -230,9 +230,6 @@ class ReviewView:
         ]
         return min(later, default=None)
 
-    def _after_answer(self, _button: object) -> None:
-        self._refresh()
-
     def _refresh(self) -> None:
         problem = self.tracker.saving_problem()
         saving = "" if problem is None else f'<p class="tl-not-saving">{escape(problem)}</p>'
@@ -271,21 +268,3 @@ def _clock(now: datetime | Clock | None) -> Clock:
         moment = now
         return lambda: moment
     return now
-
-
-def _fresh(view: QuestionView) -> None:
-    """Empty the controls and the feedback: a review starts from a blank question, even
-    when the tracker restored the learner's earlier (wrong) answer into it."""
-    for control in view.controls:
-        control.disabled = False
-        if isinstance(control, widgets.Checkbox):
-            control.value = False
-        elif isinstance(control, widgets.Dropdown):
-            control.index = 0  # "Choose a match"
-        elif isinstance(control, widgets.RadioButtons):
-            control.value = None
-        elif isinstance(control, widgets.Text):
-            control.value = ""
-    view.feedback.value = ""
-    view.retry.layout.display = "none"
-    view.check.disabled = False
