@@ -162,6 +162,7 @@ async def page_kernel_rss(
 ) -> int:
     """Open `notebook` on a server without a pool; RSS of the kernel its page got."""
     server.wait_kernels_at_most(0)
+    before = {k.pid for k in server.kernels()}  # kernels of closed pages that linger
     context = await new_context(browser)
     page = await context.new_page()
     await page.goto(
@@ -169,7 +170,7 @@ async def page_kernel_rss(
     )
     await interactive(page)
     await asyncio.sleep(2)
-    rss = sum(int(k.memory_info().rss) for k in server.kernels())
+    rss = sum(int(k.memory_info().rss) for k in server.kernels() if k.pid not in before)
     await close(page, context)
     return rss
 
@@ -252,11 +253,15 @@ async def slider_to_label(browser: Browser, server: BenchServer, moves: int) -> 
 # -- a class arriving at once -----------------------------------------------------------------
 
 
-def _generator_cpu_seconds() -> float:
-    """CPU time of this process and its children: the Playwright driver and Chromium."""
+def _generator_cpu_seconds(server: BenchServer) -> float:
+    """CPU time of this process and its children (the Playwright driver and Chromium),
+    without the server's process tree (also our child)."""
     total = 0.0
     me = psutil.Process(os.getpid())
+    skip = {server.ps.pid} | {p.pid for p in server.ps.children(recursive=True)}
     for proc in [me, *me.children(recursive=True)]:
+        if proc.pid in skip:
+            continue
         try:
             times = proc.cpu_times()
             total += times.user + times.system
@@ -323,12 +328,16 @@ async def a_class(
         asyncio.create_task(_learner(page, url, f"Learner{n:02d}", gate, timeout_s))
         for n, page in enumerate(pages)
     ]
-    gen_cpu0, server_cpu0, wall0 = _generator_cpu_seconds(), server.cpu_seconds(), time.monotonic()
+    gen_cpu0, server_cpu0, wall0 = (
+        _generator_cpu_seconds(server),
+        server.cpu_seconds(),
+        time.monotonic(),
+    )
     host0 = psutil.cpu_times()
     gate.set()
     results = await asyncio.gather(*tasks)
     wall = time.monotonic() - wall0
-    gen_cpu = _generator_cpu_seconds() - gen_cpu0
+    gen_cpu = _generator_cpu_seconds(server) - gen_cpu0
     server_cpu = server.cpu_seconds() - server_cpu0
     host1 = psutil.cpu_times()
     host_busy = (sum(host1) - host1.idle - host1.iowait) - (sum(host0) - host0.idle - host0.iowait)

@@ -85,7 +85,7 @@ class BenchServer:
                 continue
         return found
 
-    def wait_kernels_at_most(self, count: int, timeout: float = 30) -> int:
+    def wait_kernels_at_most(self, count: int, timeout: float = 8) -> int:
         deadline = time.monotonic() + timeout
         while True:
             now = len(self.kernels())
