@@ -232,3 +232,16 @@ def test_answer_key_stays_in_the_kernel_until_submission(server: VoilaServer, pa
     expect(box.locator(".tl-feedback")).to_contain_text(q.explanation)
     after = page.content() + "\n".join(frames)
     assert any(form in after for form in _forms(q.explanation))
+
+
+def test_the_last_lesson_leads_to_the_explorer_and_the_review(
+    server: VoilaServer, page: Page
+) -> None:
+    open_page(page, lesson_url(server, len(COURSE.lessons) - 1), ".tl-what-next")
+    what_next = page.locator(".tl-what-next")
+    expect(what_next.get_by_role("link", name="the twitch explorer")).to_have_attribute(
+        "href", "08_explorer.ipynb"
+    )
+    expect(what_next.get_by_role("link", name="review what you missed")).to_have_attribute(
+        "href", "09_review.ipynb"
+    )

@@ -160,8 +160,11 @@ class LessonPage:
         following = self.course.next_lesson(self.lesson.id)
         if following is None:
             text = (
-                "You have reached the end of the course. Go back to "
-                f'<a {SAME_TAB} href="{START_NOTEBOOK}{query}">the course home</a>.'
+                "You have reached the end of the lessons. Now put them together in "
+                f'<a {SAME_TAB} href="{EXPLORER_NOTEBOOK}{query}">the twitch explorer</a> '
+                "and its case studies, "
+                f'<a {SAME_TAB} href="{REVIEW_NOTEBOOK}{query}">review what you missed</a>, '
+                f'or go back to <a {SAME_TAB} href="{START_NOTEBOOK}{query}">the course home</a>.'
             )
         else:
             text = (
