@@ -40,15 +40,14 @@ ALLOWED_THIRD_PARTY: dict[str, str] = {
     "ruamel": "ruamel.yaml",
     "ipywidgets": "ipywidgets",
     "plotly": "plotly",
-    "anywidget": "anywidget",
     # Installed with ipywidgets (its own dependencies); the ui may use IPython.display
-    # and declare anywidget traits with traitlets. Both are pure-Python wheels.
+    # and traitlets. Both are pure-Python wheels.
     "IPython": "ipython",
     "traitlets": "traitlets",
 }
 
 # Of the above, what only the ui may import: the core never needs a widget or a chart.
-UI_ONLY: frozenset[str] = frozenset({"ipywidgets", "plotly", "anywidget", "IPython", "traitlets"})
+UI_ONLY: frozenset[str] = frozenset({"ipywidgets", "plotly", "IPython", "traitlets"})
 
 # Modules that make up the command line and the server; they never run in the browser.
 CLI_MODULES: frozenset[str] = frozenset(

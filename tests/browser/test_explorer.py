@@ -34,6 +34,15 @@ def bar_shapes(page: Page) -> list[str]:
 def test_keyboard_slider_red_flag_and_preset(page: Page, explorer_url: str) -> None:
     open_page(page, explorer_url, f"{SUMMARY} .tl-level")
     page.wait_for_selector(BARS, state="attached")  # at the defaults every bar is 0 wide
+    # Drawn at its full size: plotly's `responsive` setting once drew it 0 px high.
+    chart = page.locator(".tl-explorer-chart .main-svg").first
+    size = chart.bounding_box()
+    assert size is not None
+    assert size["height"] >= 300, size
+    assert size["width"] >= 300, size
+    expect(page.locator(".tl-explorer-chart .gtitle")).to_have_text(
+        "What each factor adds (points)"
+    )
     summary = page.locator(SUMMARY)
     expect(summary).to_contain_text(assess(RiskFactors()).level_label)
     expect(page.locator(".tl-explorer-about")).to_contain_text("not medical advice")
@@ -77,6 +86,7 @@ def test_keyboard_slider_red_flag_and_preset(page: Page, explorer_url: str) -> N
     override = page.locator(f'{SUMMARY} .tl-override[role="alert"]')
     expect(override).to_contain_text("See a GP about your twitching")
     expect(page.locator(f"{SUMMARY} .tl-level")).to_have_count(0)
+    expect(page.locator(".tl-explorer-chart .gtitle")).to_contain_text("Warning sign ticked")
 
     # An example sets every control (and clears the checklist).
     preset = presets()["exam-week"]

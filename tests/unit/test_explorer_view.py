@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from typing import Any
+
 import pytest
 
 from twitchlearn import risk
 from twitchlearn.risk import Hydration, Medication, RedFlag, RiskFactors, assess, presets
 from twitchlearn.ui import explorer as explorer_module
+from twitchlearn.ui.chart import PLOTLY_MIME
 from twitchlearn.ui.explorer import EVIDENCE_COLOURS, ExplorerView
 from twitchlearn.ui.quiz import FRIENDLY_ERROR
 
@@ -16,18 +22,30 @@ def view() -> ExplorerView:
     return ExplorerView()
 
 
+def sent(view: ExplorerView) -> dict[str, Any]:
+    """The figure the chart's Output widget holds: what the browser's plotly.js draws."""
+    (output,) = view.chart.widget.outputs
+    figure: dict[str, Any] = output["data"][PLOTLY_MIME]
+    return figure
+
+
+def bar(view: ExplorerView) -> dict[str, Any]:
+    trace: dict[str, Any] = sent(view)["data"][0]
+    return trace
+
+
 def bars(view: ExplorerView) -> dict[str, int]:
-    bar = view.figure.data[0]
-    return dict(zip(bar.y, bar.x, strict=True))
+    return dict(zip(bar(view)["y"], bar(view)["x"], strict=True))
 
 
 def test_starts_at_the_defaults(view: ExplorerView) -> None:
     assert view.factors() == RiskFactors()
     expected = assess(RiskFactors())
-    assert view.figure.data[0].x == tuple(c.points for c in expected.contributions)
+    assert bar(view)["x"] == [c.points for c in expected.contributions]
     assert expected.level_label in view.summary.value
     assert "tl-override" not in view.summary.value
-    assert view.figure.layout.title.text  # the layout given to the constructor is kept
+    assert sent(view)["layout"]["title"]["text"] == "What each factor adds (points)"
+    assert bar(view)["type"] == "bar"
 
 
 def test_slider_changes_chart_and_summary(view: ExplorerView) -> None:
@@ -44,7 +62,7 @@ def test_slider_changes_chart_and_summary(view: ExplorerView) -> None:
     assert caffeine.evidence_label in view.summary.value
     for source in caffeine.sources:
         assert source in view.summary.value
-    assert view.figure.data[0].text[0] == f"{caffeine.points} points"
+    assert bar(view)["text"][0] == f"{caffeine.points} points"
 
 
 def test_every_control_reaches_the_model(view: ExplorerView) -> None:
@@ -64,10 +82,10 @@ def test_every_control_reaches_the_model(view: ExplorerView) -> None:
     )
     assert view.factors() == expected
     result = assess(expected)
-    assert view.figure.data[0].x == tuple(c.points for c in result.contributions)
+    assert bar(view)["x"] == [c.points for c in result.contributions]
     assert result.level_label in view.summary.value
-    colours = view.figure.data[0].marker.color
-    assert colours == tuple(EVIDENCE_COLOURS[c.evidence] for c in result.contributions)
+    colours = bar(view)["marker"]["color"]
+    assert colours == [EVIDENCE_COLOURS[c.evidence] for c in result.contributions]
 
 
 def test_red_flag_overrides_the_level(view: ExplorerView) -> None:
@@ -93,7 +111,7 @@ def test_preset_sets_every_control_and_updates_once(view: ExplorerView, preset_i
     assert view.factors() == preset.factors
     assert view.updates == before + 1
     result = assess(preset.factors)
-    assert view.figure.data[0].x == tuple(c.points for c in result.contributions)
+    assert bar(view)["x"] == [c.points for c in result.contributions]
     assert result.headline in view.summary.value
 
 
@@ -120,8 +138,8 @@ def test_no_percentages_in_anything_shown(view: ExplorerView) -> None:
     for factors in settings:
         view.set_factors(factors)
         shown = [view.summary.value, view.about.value, view.legend.value]
-        shown += [*view.figure.data[0].text, *view.figure.data[0].hovertext]
-        shown.append(view.figure.layout.title.text)
+        shown += [*bar(view)["text"], *bar(view)["hovertext"], view.chart.text]
+        shown.append(sent(view)["layout"]["title"]["text"])
         for text in shown:
             assert "%" not in text
 
@@ -151,3 +169,38 @@ def test_error_in_a_callback_shows_a_friendly_message(
 def test_renders_as_a_widget(view: ExplorerView) -> None:
     bundle = view._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_red_flag_retitles_the_chart(view: ExplorerView) -> None:
+    view.red_flags[RedFlag.SPEECH_OR_SWALLOWING].value = True
+    title = sent(view)["layout"]["title"]["text"]
+    assert title.startswith("Warning sign ticked")
+    assert view.chart.text.startswith(title)
+
+
+def test_each_redraw_sends_one_small_figure(view: ExplorerView) -> None:
+    draws = view.chart.draws
+    view.stress.value = 8
+    assert view.chart.draws == draws + 1
+    assert len(view.chart.widget.outputs) == 1  # replaced, not appended
+    size = len(json.dumps(view.chart.widget.outputs[0]))
+    # The figure alone (a FigureWidget sent about 5 MB of plotly.js with its state).
+    assert size < 8_000, size
+    output = view.chart.widget.outputs[0]
+    caffeine = assess(view.factors()).contribution("caffeine")
+    assert f"Caffeine: {caffeine.points} point" in output["data"]["text/plain"]
+
+
+def test_the_explorer_never_imports_plotly() -> None:
+    """A learner's kernel stays light and the view runs under Pyodide: plotly.js draws the
+    chart in the browser, the kernel sends plain JSON."""
+    code = (
+        "import sys\n"
+        "from twitchlearn.ui.explorer import explorer_with_cases\n"
+        "explorer_with_cases()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'plotly', 'anywidget'}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

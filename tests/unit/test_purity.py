@@ -107,7 +107,7 @@ def test_checker_flags_yaml_and_pydantic_in_the_core() -> None:
     [
         "import ipywidgets as widgets",
         "from plotly import graph_objects",
-        "import anywidget",
+        "import anywidget",  # not allowed anywhere
         "from IPython.display import display",
         "from twitchlearn.ui import pages",
         "from twitchlearn import ui",

@@ -34,6 +34,7 @@ from twitchlearn.teacher import (
     question_difficulty,
 )
 from twitchlearn.ui._html import HtmlBlock, bullet_list
+from twitchlearn.ui.chart import chart_output
 from twitchlearn.ui.quiz import _WIDE_LABEL, safe_callback
 
 __all__ = [
@@ -66,15 +67,12 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return f'<table class="tl-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _chart(fig: go.Figure) -> dict[str, Any]:
-    """`fig` as an output of an Output widget: the plotly mime type, whatever the renderer."""
-    bundle = json.loads(pio.to_json(fig, validate=False))
-    bundle["config"] = {"displaylogo": False, "responsive": True}
-    return {
-        "output_type": "display_data",
-        "data": {"application/vnd.plotly.v1+json": bundle, "text/plain": "<chart>"},
-        "metadata": {},
-    }
+def _chart(fig: go.Figure, text: str) -> dict[str, Any]:
+    """`fig` as an output of an Output widget (`twitchlearn.ui.chart`), with plotly's
+    toolbar: a teacher may want to save a chart as a picture."""
+    figure = json.loads(pio.to_json(fig, validate=False))
+    figure["config"] = {"displayModeBar": True}
+    return chart_output(figure, text)
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -190,7 +188,9 @@ class ClassDashboard:
             (p.learner, f"{p.answered} of {p.total_questions}", p.correct, f"{p.score:g}")
             for p in progress
         ]
-        self.progress_view.outputs += (_chart(fig),)
+        self.progress_view.outputs += (
+            _chart(fig, "Questions answered per learner (table below)."),
+        )
         self.progress_view.append_display_data(
             HtmlBlock(_table(("Learner", "Answered", "Right", "Points"), rows))
         )
@@ -211,7 +211,9 @@ class ClassDashboard:
             height=380,
             **_CHART_LAYOUT,
         )
-        self.difficulty_view.outputs += (_chart(fig),)
+        self.difficulty_view.outputs += (
+            _chart(fig, "Share of learners right per question, hardest first."),
+        )
 
     def _draw_wrong(self, wrong: Sequence[WrongAnswer]) -> None:
         if not wrong:
@@ -226,7 +228,7 @@ class ClassDashboard:
             **_CHART_LAYOUT,
         )
         rows = [(w.count, w.prompt, w.answer) for w in wrong]
-        self.wrong_view.outputs += (_chart(fig),)
+        self.wrong_view.outputs += (_chart(fig, "Most-chosen wrong answers (table below)."),)
         self.wrong_view.append_display_data(
             HtmlBlock(_table(("Learners", "Question", "Wrong answer"), rows))
         )

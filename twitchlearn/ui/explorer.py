@@ -1,7 +1,8 @@
 """The twitch explorer: sliders and choices in, a bar chart and a summary in words out.
 
 All scoring happens in the kernel with `twitchlearn.risk.assess`; the browser gets the
-control values, one plotly FigureWidget with each factor's points, and the same thing in
+control values, one bar chart of each factor's points (a plain plotly figure drawn by
+plotly.js, `twitchlearn.ui.chart`: the kernel never imports plotly), and the same thing in
 words (`tl-explorer-summary`) for screen readers. Any ticked warning sign replaces the
 level with the model's advice to see a GP (`tl-override`, role="alert").
 
@@ -11,12 +12,11 @@ level with the model's advice to see a GP (`tl-override`, role="alert").
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from html import escape
 from typing import Any
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from twitchlearn.progress import ProgressTracker
 from twitchlearn.risk import (
@@ -34,6 +34,7 @@ from twitchlearn.risk import (
     load_model,
     presets,
 )
+from twitchlearn.ui.chart import Chart
 from twitchlearn.ui.quiz import safe_callback
 
 __all__ = ["EVIDENCE_COLOURS", "ExplorerView", "explorer_with_cases"]
@@ -129,35 +130,9 @@ class ExplorerView:
         reset.on_click(safe_callback(lambda _b: self.set_factors(RiskFactors()), self._show_error))
         self.reset_button = reset
 
-        # The first data and the layout go to the constructor: changes made before the
-        # widget is displayed never reach the browser.
         first = assess(self.factors(), self.model)
-        self.figure = go.FigureWidget(
-            data=[
-                go.Bar(
-                    orientation="h",
-                    textposition="outside",
-                    hoverinfo="text",
-                    cliponaxis=False,
-                    marker={"line": {"color": "#000000", "width": 1}},
-                    **_bar_values(first),
-                )
-            ],
-            layout={
-                "title": {"text": _chart_title(first)},
-                "height": 360,
-                "width": 560,
-                "margin": {"l": 10, "r": 30, "t": 50, "b": 50},
-                "xaxis": {
-                    "title": {"text": "Points (teaching model, not a measurement)"},
-                    "range": [0, self._max_points() + 1],
-                    "dtick": 1,
-                    "fixedrange": True,
-                },
-                "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
-                "showlegend": False,
-                "plot_bgcolor": "#ffffff",
-            },
+        self.chart = Chart(
+            self._figure(first), text=chart_text(first), css_class="tl-explorer-chart"
         )
         legend = ", ".join(f"{_COLOUR_NAMES[e]} = {escape(e.label)}" for e in Evidence)
         self.legend = widgets.HTML(
@@ -204,6 +179,38 @@ class ExplorerView:
         )
         slider.add_class(cls)
         return slider
+
+    @property
+    def figure(self) -> Mapping[str, Any]:
+        """The chart's current figure: plotly JSON, one horizontal bar trace."""
+        return self.chart.figure
+
+    def _figure(self, result: Assessment) -> dict[str, Any]:
+        bar = {
+            "type": "bar",
+            "orientation": "h",
+            "textposition": "outside",
+            "hoverinfo": "text",
+            "cliponaxis": False,
+            **_bar_values(result),
+        }
+        return {
+            "data": [bar],
+            "layout": {
+                "title": {"text": _chart_title(result)},
+                "height": 360,
+                "margin": {"l": 10, "r": 30, "t": 50, "b": 50},
+                "xaxis": {
+                    "title": {"text": "Points (teaching model, not a measurement)"},
+                    "range": [0, self._max_points() + 1],
+                    "dtick": 1,
+                    "fixedrange": True,
+                },
+                "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
+                "showlegend": False,
+                "plot_bgcolor": "#ffffff",
+            },
+        }
 
     def _max_points(self) -> int:
         f = self.model.factors
@@ -258,8 +265,10 @@ class ExplorerView:
             layout=widgets.Layout(flex="1 1 26em", min_width="22em", margin="0 1.5em 0 0"),
         )
         results = widgets.VBox(
-            [self.figure, self.legend, self.summary],
-            layout=widgets.Layout(flex="1 1 560px", min_width="320px"),
+            [self.chart.widget, self.legend, self.summary],
+            # Not a scroll box: ipywidgets' HTML margins overflow it by 4 px, which made it
+            # a scrollable region with nothing focusable in it (axe, serious).
+            layout=widgets.Layout(flex="1 1 560px", min_width="320px", overflow="visible"),
         )
         view = widgets.VBox(
             [
@@ -324,15 +333,7 @@ class ExplorerView:
     def update(self) -> None:
         """Assess the current controls; redraw the chart in place and rewrite the summary."""
         result = assess(self.factors(), self.model)
-        values = _bar_values(result)
-        bar = self.figure.data[0]
-        with self.figure.batch_update():
-            bar.y = values["y"]
-            bar.x = values["x"]
-            bar.text = values["text"]
-            bar.hovertext = values["hovertext"]
-            bar.marker.color = values["marker_color"]
-            self.figure.layout.title.text = _chart_title(result)
+        self.chart.show(self._figure(result), chart_text(result))
         self.summary.value = summary_html(result)
         self.error.value = ""
         self.updates += 1
@@ -354,7 +355,7 @@ def _chart_title(result: Assessment) -> str:
     return _CHART_TITLE_OVERRIDE if result.see_clinician else _CHART_TITLE
 
 
-def _bar_values(result: Assessment) -> dict[str, list[Any]]:
+def _bar_values(result: Assessment) -> dict[str, Any]:
     items = result.contributions
     return {
         "y": [c.label for c in items],
@@ -364,8 +365,17 @@ def _bar_values(result: Assessment) -> dict[str, list[Any]]:
             f"{c.label} ({c.value}): {_points(c.points)}. Evidence: {c.evidence_label}"
             for c in items
         ],
-        "marker_color": [EVIDENCE_COLOURS[c.evidence] for c in items],
+        "marker": {
+            "color": [EVIDENCE_COLOURS[c.evidence] for c in items],
+            "line": {"color": "#000000", "width": 1},
+        },
     }
+
+
+def chart_text(result: Assessment) -> str:
+    """The chart in plain text (where no plotly renderer is installed)."""
+    bars = "; ".join(f"{c.label}: {_points(c.points)}" for c in result.contributions)
+    return f"{_chart_title(result)}. {bars}."
 
 
 def summary_html(result: Assessment) -> str:
