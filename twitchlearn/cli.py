@@ -34,11 +34,14 @@ def _check(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from twitchlearn import server  # Voila loads only for this command
 
+    pool_size = server.start_pool_size(args.pool_size, args.class_size)
     print(f"Starting the course on http://127.0.0.1:{args.port}/ (Ctrl+C stops it)", flush=True)
+    if args.class_size is not None:
+        print(f"Keeping {pool_size} kernels warm for a class of {args.class_size}", flush=True)
     server.run(
         port=args.port,
         open_browser=not args.no_browser,
-        pool_size=args.pool_size,
+        pool_size=pool_size,
         cull_idle_seconds=args.cull_idle_seconds,
         notebooks=Path(args.notebooks) if args.notebooks else server.NOTEBOOKS_DIR,
     )
@@ -69,6 +72,13 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="twitchlearn", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -85,6 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=2,
         help="kernels kept warm for the start page (0 turns preheating off; default 2)",
+    )
+    serve.add_argument(
+        "--class-size",
+        type=_non_negative,
+        default=None,
+        metavar="N",
+        help="a class of N arriving at once: keep N kernels warm for the start page, so each "
+        "learner gets a warm kernel (replaces --pool-size; 0 turns preheating off)",
     )
     serve.add_argument(
         "--cull-idle-seconds",

@@ -41,6 +41,7 @@ __all__ = [
     "cull_interval",
     "prepare_app_dir",
     "run",
+    "start_pool_size",
 ]
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -196,6 +197,12 @@ def prepare_app_dir(notebooks: Path, target: Path) -> Path:
     for path in found:
         shutil.copy2(path, target / path.name)
     return target
+
+
+def start_pool_size(pool_size: int, class_size: int | None) -> int:
+    """Warm kernels for the start page: `--class-size N` keeps N (one for each learner of a
+    class arriving at once) and replaces `--pool-size`; without it, `--pool-size`."""
+    return pool_size if class_size is None else class_size
 
 
 def cull_interval(cull_idle_seconds: int) -> int:

@@ -121,3 +121,61 @@ def test_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:
         main([])
     assert info.value.code == 2
     assert "usage: twitchlearn" in capsys.readouterr().err
+
+
+# -- serve --class-size -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+    """What `twitchlearn serve` would pass to `server.run` (the server is not started)."""
+    from twitchlearn import server
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(server, "run", lambda **kwargs: calls.append(kwargs))
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("argv", "pool"),
+    [
+        ([], 2),
+        (["--pool-size", "5"], 5),
+        (["--class-size", "30"], 30),
+        (["--class-size", "30", "--pool-size", "5"], 30),
+        (["--pool-size", "5", "--class-size", "0"], 0),
+    ],
+)
+def test_class_size_sets_the_start_page_pool_and_wins_over_pool_size(
+    served: list[dict[str, object]],
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    pool: int,
+) -> None:
+    assert main(["serve", "--no-browser", *argv]) == 0
+    assert [call["pool_size"] for call in served] == [pool]
+    out = capsys.readouterr().out
+    if "--class-size" in argv:
+        assert f"Keeping {pool} kernels warm for a class of" in out
+
+
+def test_class_size_must_not_be_negative(
+    served: list[dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--class-size", "-1"])
+    assert exited.value.code == 2
+    assert "must be 0 or more" in capsys.readouterr().err
+    assert served == []
+
+
+def test_a_class_sized_pool_preheats_that_many_start_page_kernels() -> None:
+    from twitchlearn.server import START_NOTEBOOK, start_pool_size, voila_config
+
+    config = voila_config(
+        port=1, open_browser=False, pool_size=start_pool_size(2, 30), cull_idle_seconds=120
+    )
+    assert config.VoilaConfiguration.preheat_kernel is True
+    pools = config.VoilaKernelManager.kernel_pools_config
+    assert pools[START_NOTEBOOK] == {"pool_size": 30}
+    assert pools["default"] == {"pool_size": 0}
