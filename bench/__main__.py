@@ -3,6 +3,12 @@
     .venv/bin/python -m bench                    # full run (about 20 minutes on 2 cores)
     .venv/bin/python -m bench --quick            # 5 loads, 10 slider moves, a class of 10
     .venv/bin/python -m bench --class-sizes 10,20,30 --loads 7
+    .venv/bin/python -m bench --class-only       # only a class arriving at once
+
+A class of N is N-1 protocol learners (`bench/protocol.py`: the page's requests and kernel
+websocket messages, no rendering) and one real Chromium page in the same crowd: 30 Chromium
+pages would take most of 2 cores themselves. `--class-generator browser` is the old
+all-Chromium class. Each class runs on the shipped settings and on `--class-size <largest>`.
 
 Writes bench/results.json and prints a table. Every figure is shown as measured and as a ratio
 to its floor (a one-label notebook, a bare slider, an ipywidgets-only kernel...). Timings are
@@ -26,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from playwright.async_api import async_playwright
+from playwright.async_api import Browser, async_playwright
 
 from bench import browser as b
 from bench import offline
@@ -35,6 +41,7 @@ from bench.server import BenchServer
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_DIR = ROOT / "bench" / "floor"
 RESULTS = ROOT / "bench" / "results.json"
+RESULTS_CLASS = ROOT / "bench" / "results-class.json"
 MB = 1024 * 1024
 
 
@@ -101,32 +108,98 @@ async def _pages(args: argparse.Namespace, tmp: Path, out: dict[str, Any]) -> No
             finally:
                 server.stop()
 
-        # 4. a class arriving at once, on the shipped settings
-        out["classes"] = []
-        if args.class_sizes:
-            log(f"class server, shipped settings (pool {args.class_pool})")
-            server = BenchServer(tmp, "--pool-size", str(args.class_pool))
-            try:
-                single = []
-                for _ in range(3):
-                    one = await b.a_class(browser, server, 1, pool_size=args.class_pool, linger_s=3)
-                    single.extend(one["interactive_s"])
-                out["class_single_s"] = single
-                for size in args.class_sizes:
-                    log(f"  class of {size}")
-                    out["classes"].append(
-                        await b.a_class(
-                            browser, server, size, pool_size=args.class_pool, linger_s=args.linger
-                        )
-                    )
-                out["class_server_log_errors"] = [
-                    line
-                    for line in server.log().splitlines()
-                    if " E " in line[:30] or "Traceback" in line or "404 " in line
-                ][-20:]
-            finally:
-                server.stop()
+        await _class_part(browser, args, tmp, out)
         await browser.close()
+
+
+async def classes(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    """Only the class measurement (`--class-only`)."""
+    out: dict[str, Any] = {"failures": {}}
+    try:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=b.CHROMIUM, args=b.CHROMIUM_ARGS)
+            await _class_part(browser, args, tmp, out)
+            await browser.close()
+    except Exception as exc:  # keep what was measured; say what failed
+        log(f"FAILED: {type(exc).__name__}: {exc}")
+        out["failures"]["classes"] = f"{type(exc).__name__}: {str(exc)[:500]}"
+    return out
+
+
+def class_server_args(config: str, args: argparse.Namespace) -> tuple[list[str], int]:
+    """The class server's arguments and start-page pool size for a `--class-servers` entry."""
+    if config == "shipped":
+        return ["--pool-size", str(args.class_pool)], args.class_pool
+    if config == "class-size":
+        largest = max(args.class_sizes)
+        return ["--class-size", str(largest)], largest
+    raise ValueError(f"unknown class server {config!r} (shipped, class-size)")
+
+
+async def _class_part(
+    browser: Browser, args: argparse.Namespace, tmp: Path, out: dict[str, Any]
+) -> None:
+    """4. A class arriving at once: for each class server, single learners alone (protocol
+    and browser, 3 each), then each class size."""
+    out["class_runs"] = []
+    if not args.class_sizes:
+        return
+    gen = args.class_generator
+    for config in args.class_servers:
+        server_args, pool = class_server_args(config, args)
+        log(f"class server {config}: {' '.join(server_args)}; generator {gen}")
+        run: dict[str, Any] = {"config": config, "server_args": server_args, "pool_size": pool}
+        out["class_runs"].append(run)
+        server = BenchServer(tmp, *server_args)
+        try:
+            if pool:
+                server.wait_pool_fills(0)
+            assets = await b.start_page_assets(browser, server) if gen == "mixed" else []
+            run["assets"] = len(assets)
+            for kind in ("protocol", "browser") if gen == "mixed" else ("browser",):
+                times = []
+                for _ in range(3):
+                    one = await b.a_class(
+                        browser,
+                        server,
+                        1,
+                        pool_size=pool,
+                        generator=kind,
+                        assets=assets,
+                        linger_s=3,
+                    )
+                    times.extend(one["interactive_s"])
+                    if one["errors"]:
+                        run.setdefault("single_errors", []).extend(one["errors"])
+                run[f"single_{kind}_s"] = times
+                log(f"  one {kind} learner alone: {[round(t, 2) for t in times]}")
+            run["classes"] = []
+            for size in args.class_sizes:
+                log(f"  class of {size}")
+                c = await b.a_class(
+                    browser,
+                    server,
+                    size,
+                    pool_size=pool,
+                    generator=gen,
+                    assets=assets,
+                    linger_s=args.linger,
+                )
+                run["classes"].append(c)
+                log(
+                    f"    p50/p95 {c['interactive_p50_s']}/{c['interactive_p95_s']}, "
+                    f"browser {c['browser']['interactive_s']}, errors {len(c['errors'])}, "
+                    f"kernels {c['kernels_before']}/{c['kernels_peak']}/"
+                    f"{c['kernels_after_linger']}, gen/server "
+                    f"{c['generator_share_of_machine']:.0%}/{c['server_share_of_machine']:.0%}"
+                )
+            run["log_errors"] = [
+                line
+                for line in server.log().splitlines()
+                if " E " in line[:30] or "ERROR" in line or "Traceback" in line or "404 " in line
+            ][-20:]
+        finally:
+            server.stop()
 
 
 def ratio(value: float | None, floor: float | None) -> str:
@@ -135,37 +208,13 @@ def ratio(value: float | None, floor: float | None) -> str:
     return f"{value / floor:.2f}x"
 
 
-def table(r: dict[str, Any], args: argparse.Namespace) -> str:
-    rows: list[tuple[str, str, str, str]] = []
+Row = tuple[str, str, str, str]
+
+
+def _old_class_rows(r: dict[str, Any], args: argparse.Namespace) -> list[Row]:
+    """Results written before the protocol learners (every learner a Chromium page)."""
+    rows: list[Row] = []
     med = statistics.median
-    p = args.pool
-    fl0, flp = r["floor_pool0"]["median_s"], r[f"floor_pool{p}"]["median_s"]
-    rows.append(("Floor page (one label), cold", f"{fl0:.2f} s", "1.00x", "floor"))
-    rows.append((f"Floor page, pool {p}", f"{flp:.2f} s", "1.00x", "floor"))
-    for name, label in (("start", "Start page"), ("explorer", "Explorer")):
-        cold = r[f"{name}_pool0"]["median_s"]
-        warm = r[f"{name}_pool{p}"]["median_s"]
-        rows.append((f"{label} to interactive, cold", f"{cold:.2f} s", ratio(cold, fl0), ""))
-        target = "<= 1.3x" if name == "start" else ""
-        rows.append(
-            (f"{label} to interactive, pool {p}", f"{warm:.2f} s", ratio(warm, flp), target)
-        )
-    fs, cs = med(r["floor_slider_s"]), med(r["chart_slider_s"])
-    rows.append(("Floor: slider to label", f"{fs * 1000:.0f} ms", "1.00x", "floor"))
-    rows.append(("Slider to chart", f"{cs * 1000:.0f} ms", ratio(cs, fs), "<= 1.5x"))
-    # each cold load's own new kernel, measured when its page became interactive
-    fk = med(r["floor_pool0"]["kernel_rss"])
-    rows.append(("Floor kernel RSS (ipywidgets only)", f"{fk / MB:.0f} MB", "1.00x", "floor"))
-    for key, label, target in (
-        ("start_pool0", "Start page kernel RSS", "<= 1.3x"),
-        ("explorer_pool0", "Explorer kernel RSS", "<= 1.3x"),
-    ):
-        rss = med(r[key]["kernel_rss"])
-        rows.append((label, f"{rss / MB:.0f} MB", ratio(rss, fk), target))
-    fsr = r["floor_server_rss"]
-    rows.append(("Floor server RSS", f"{fsr / MB:.0f} MB", "1.00x", "floor"))
-    csr = r["course_server_rss"]
-    rows.append(("Course server RSS (after loads)", f"{csr / MB:.0f} MB", ratio(csr, fsr), ""))
     if r.get("class_single_s"):
         one = med(r["class_single_s"])
         rows.append((f"One learner alone (pool {args.class_pool})", f"{one:.2f} s", "1.00x", ""))
@@ -204,6 +253,135 @@ def table(r: dict[str, Any], args: argparse.Namespace) -> str:
                     "",
                 )
             )
+    return rows
+
+
+def _p(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def class_rows(r: dict[str, Any], args: argparse.Namespace) -> list[Row]:
+    if "class_runs" not in r:
+        return _old_class_rows(r, args) if r.get("class_single_s") else []
+    rows: list[Row] = []
+    med = statistics.median
+    for run in r["class_runs"]:
+        where = f"{run['config']} ({' '.join(run['server_args'])})"
+        one_p = med(run["single_protocol_s"]) if run.get("single_protocol_s") else None
+        one_b = med(run["single_browser_s"]) if run.get("single_browser_s") else None
+        if one_p is not None:
+            rows.append((f"{where}: one protocol learner alone", f"{one_p:.2f} s", "1.00x", ""))
+        if one_b is not None:
+            rows.append((f"{where}: one browser learner alone", f"{one_b:.2f} s", "1.00x", ""))
+        for c in run.get("classes", []):
+            n = c["size"]
+            gen = c.get("generator", "browser")
+            target = "p95 <= 4x" if n >= 30 else ""
+            if gen == "mixed":
+                pr, br = c["protocol"], c["browser"]
+                rows.append(
+                    (
+                        f"Class of {n}: {pr['count']} protocol p50 / p95 interactive",
+                        f"{_p(pr['interactive_p50_s'])} / {_p(pr['interactive_p95_s'])} s",
+                        f"{ratio(pr['interactive_p50_s'], one_p)} / "
+                        f"{ratio(pr['interactive_p95_s'], one_p)}",
+                        target,
+                    )
+                )
+                b_time = br["interactive_s"][0] if br["interactive_s"] else None
+                rows.append(
+                    (
+                        f"Class of {n}: the browser learner interactive",
+                        f"{_p(b_time)} s",
+                        ratio(b_time, one_b),
+                        target and "<= 4x",
+                    )
+                )
+            else:
+                rows.append(
+                    (
+                        f"Class of {n} (all browsers): p50 / p95 interactive",
+                        f"{_p(c['interactive_p50_s'])} / {_p(c['interactive_p95_s'])} s",
+                        f"{ratio(c['interactive_p50_s'], one_b)} / "
+                        f"{ratio(c['interactive_p95_s'], one_b)}",
+                        target,
+                    )
+                )
+            rows.append(
+                (
+                    f"Class of {n}: interactive / saved / errors",
+                    f"{len(c['interactive_s'])}/{n} / "
+                    f"{len(c['protocol']['saved_s']) + len(c['browser']['saved_s'])}/{n} / "
+                    f"{len(c['errors'])}",
+                    f"saved p95 {_p(c['saved_p95_s'])} s",
+                    "all, 0 errors",
+                )
+            )
+            rows.append(
+                (
+                    f"Class of {n}: kernels before/peak/+{c['linger_s']:.0f}s",
+                    f"{c['kernels_before']}/{c['kernels_peak']}/{c['kernels_after_linger']}",
+                    f"pool {c['pool_size']}",
+                    "freed",
+                )
+            )
+            rows.append(
+                (
+                    f"Class of {n}: CPU share gen/server",
+                    f"{c['generator_share_of_machine']:.0%} / {c['server_share_of_machine']:.0%}",
+                    f"wall {c['wall_s']:.0f} s",
+                    "",
+                )
+            )
+    return rows
+
+
+def render(rows: list[Row]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    head = ("Figure", "Measured", "Ratio", "Target")
+    widths = [max(w, len(h)) for w, h in zip(widths, head, strict=True)]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(head), sep, *(line(row) for row in rows)])
+
+
+def table(r: dict[str, Any], args: argparse.Namespace) -> str:
+    if args.class_only:
+        return render(class_rows(r, args))
+    rows: list[Row] = []
+    med = statistics.median
+    p = args.pool
+    fl0, flp = r["floor_pool0"]["median_s"], r[f"floor_pool{p}"]["median_s"]
+    rows.append(("Floor page (one label), cold", f"{fl0:.2f} s", "1.00x", "floor"))
+    rows.append((f"Floor page, pool {p}", f"{flp:.2f} s", "1.00x", "floor"))
+    for name, label in (("start", "Start page"), ("explorer", "Explorer")):
+        cold = r[f"{name}_pool0"]["median_s"]
+        warm = r[f"{name}_pool{p}"]["median_s"]
+        rows.append((f"{label} to interactive, cold", f"{cold:.2f} s", ratio(cold, fl0), ""))
+        target = "<= 1.3x" if name == "start" else ""
+        rows.append(
+            (f"{label} to interactive, pool {p}", f"{warm:.2f} s", ratio(warm, flp), target)
+        )
+    fs, cs = med(r["floor_slider_s"]), med(r["chart_slider_s"])
+    rows.append(("Floor: slider to label", f"{fs * 1000:.0f} ms", "1.00x", "floor"))
+    rows.append(("Slider to chart", f"{cs * 1000:.0f} ms", ratio(cs, fs), "<= 1.5x"))
+    # each cold load's own new kernel, measured when its page became interactive
+    fk = med(r["floor_pool0"]["kernel_rss"])
+    rows.append(("Floor kernel RSS (ipywidgets only)", f"{fk / MB:.0f} MB", "1.00x", "floor"))
+    for key, label, target in (
+        ("start_pool0", "Start page kernel RSS", "<= 1.3x"),
+        ("explorer_pool0", "Explorer kernel RSS", "<= 1.3x"),
+    ):
+        rss = med(r[key]["kernel_rss"])
+        rows.append((label, f"{rss / MB:.0f} MB", ratio(rss, fk), target))
+    fsr = r["floor_server_rss"]
+    rows.append(("Floor server RSS", f"{fsr / MB:.0f} MB", "1.00x", "floor"))
+    csr = r["course_server_rss"]
+    rows.append(("Course server RSS (after loads)", f"{csr / MB:.0f} MB", ratio(csr, fsr), ""))
+    rows.extend(class_rows(r, args))
     o = r["offline"]
     rows.append(("python -c pass", f"{o['python_bare_s'] * 1000:.0f} ms", "1.00x", "floor"))
     rows.append(
@@ -246,15 +424,7 @@ def table(r: dict[str, Any], args: argparse.Namespace) -> str:
                 "< 2 s",
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    head = ("Figure", "Measured", "Ratio", "Target")
-    widths = [max(w, len(h)) for w, h in zip(widths, head, strict=True)]
-
-    def line(cells: tuple[str, ...]) -> str:
-        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
-
-    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    return "\n".join([line(head), sep, *(line(row) for row in rows)])
+    return render(rows)
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -277,7 +447,26 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--table-only", action="store_true", help="print the table of bench/results.json again"
     )
+    parser.add_argument(
+        "--class-only",
+        action="store_true",
+        help="only the class measurement (writes bench/results-class.json)",
+    )
+    parser.add_argument(
+        "--class-generator",
+        choices=["mixed", "browser"],
+        default="mixed",
+        help="mixed: N-1 protocol learners and one Chromium page (default); "
+        "browser: N Chromium pages (the generator saturates 2 cores)",
+    )
+    parser.add_argument(
+        "--class-servers",
+        default="shipped,class-size",
+        help="class servers, comma separated: shipped (--pool-size of --class-pool), "
+        "class-size (--class-size <largest class>); default both",
+    )
     args = parser.parse_args(argv)
+    args.class_servers = [c.strip() for c in args.class_servers.split(",") if c.strip()]
     if args.quick:
         args.loads, args.moves, args.class_sizes = 5, 10, "10"
     args.class_sizes = [int(n) for n in args.class_sizes.split(",") if n.strip()]
@@ -291,8 +480,9 @@ def _stop(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)
     args = parse(argv)
+    results_path = RESULTS_CLASS if args.class_only else RESULTS
     if args.table_only:
-        saved = json.loads(RESULTS.read_text())
+        saved = json.loads(results_path.read_text())
         for key in ("pool", "class_pool"):
             setattr(args, key, saved["settings"][key])
         print(f"{saved['command']}, {saved['date']}, {saved['machine']}")
@@ -310,16 +500,20 @@ def main(argv: list[str] | None = None) -> int:
         },
         "settings": {k: v for k, v in vars(args).items()},
     }
-    log("offline figures")
-    o = offline.import_times()
-    o["grading"] = offline.grading()
-    o["export"] = offline.export()
-    with tempfile.TemporaryDirectory(prefix="twitchlearn-bench-") as tmp:
-        results.update(asyncio.run(pages(args, Path(tmp))))
-    results["offline"] = o
+    if args.class_only:
+        with tempfile.TemporaryDirectory(prefix="twitchlearn-bench-") as tmp:
+            results.update(asyncio.run(classes(args, Path(tmp))))
+    else:
+        log("offline figures")
+        o = offline.import_times()
+        o["grading"] = offline.grading()
+        o["export"] = offline.export()
+        with tempfile.TemporaryDirectory(prefix="twitchlearn-bench-") as tmp:
+            results.update(asyncio.run(pages(args, Path(tmp))))
+        results["offline"] = o
     results["total_s"] = time.monotonic() - began
     results["machine"]["loadavg_at_end"] = os.getloadavg()
-    RESULTS.write_text(json.dumps(results, indent=1, default=str))
+    results_path.write_text(json.dumps(results, indent=1, default=str))
     print(f"\npython -m bench, {results['date']}, {results['machine']}")
     print("(load averages include other work on this machine; the floors share it)")
     try:
@@ -330,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
     if results["failures"]:
         print(f"Failures: {results['failures']}")
         return 1
-    print(f"\n{RESULTS.relative_to(ROOT)} written; run took {results['total_s'] / 60:.1f} min")
+    print(f"\n{results_path.relative_to(ROOT)} written; run took {results['total_s'] / 60:.1f} min")
     return 0
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import psutil
 from playwright.async_api import Browser, BrowserContext, Page, Route
 
+from bench.protocol import ProtocolLearner, protocol_learner
 from bench.server import BenchServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -303,30 +304,81 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
+async def start_page_assets(browser: Browser, server: BenchServer) -> list[str]:
+    """The scripts and styles a real start page fetches from the server (paths), for the
+    protocol learners to fetch as well."""
+    context = await new_context(browser)
+    page = await context.new_page()
+    seen: list[str] = []
+    prefix = server.url
+
+    def note(url: str) -> None:
+        path = url[len(prefix) :]
+        if url.startswith(prefix) and "/api/" not in path and "/voila/render/" not in path:
+            seen.append(path)
+
+    page.on("request", lambda request: note(request.url) if request.method == "GET" else None)
+    server.page_opens += 1
+    await page.goto(
+        f"{server.url}/voila/render/{START}", wait_until="commit", timeout=LOAD_TIMEOUT_MS
+    )
+    await start_interactive(page)
+    await close(page, context)
+    return list(dict.fromkeys(seen))
+
+
+def _summary(results: list[dict[str, Any]]) -> dict[str, Any]:
+    done = [r["interactive_s"] for r in results if r["interactive_s"] is not None]
+    saved = [r["saved_s"] for r in results if r["saved_s"] is not None]
+    return {
+        "count": len(results),
+        "interactive_s": done,
+        "interactive_p50_s": statistics.median(done) if done else None,
+        "interactive_p95_s": _percentile(done, 0.95) if done else None,
+        "saved_s": saved,
+        "saved_p95_s": _percentile(saved, 0.95) if saved else None,
+        "errors": [r["error"] for r in results if r["error"]],
+    }
+
+
 async def a_class(
     browser: Browser,
     server: BenchServer,
     size: int,
     *,
     pool_size: int,
+    generator: str = "mixed",
+    assets: list[str] | None = None,
     linger_s: float = 60,
     timeout_s: float = 600,
 ) -> dict[str, Any]:
-    """`size` learners open the start page at the same moment, type a name and save it."""
-    fills = server.pool_fills()
-    if pool_size:
-        server.wait_pool_fills(fills - 1)
+    """`size` learners open the start page at the same moment, type a name and save it.
+
+    `generator`: "browser", every learner a Chromium page; "protocol", every learner a
+    `bench.protocol.ProtocolLearner`; "mixed", `size - 1` protocol learners and one Chromium
+    page in the same crowd (the figure anchored to a real browser).
+    """
+    browsers = {"browser": size, "protocol": 0, "mixed": 1}[generator]
+    pool_wait = server.wait_pool_refilled() if pool_size else 0.0
     kernels_before = len(server.kernels())
-    contexts = [await new_context(browser) for _ in range(size)]
+    contexts = [await new_context(browser) for _ in range(browsers)]
     pages = [await context.new_page() for context in contexts]
     page_errors: list[str] = []
     for page in pages:
         page.on("pageerror", lambda exc: page_errors.append(str(exc)[:200]))
     gate = asyncio.Event()
-    url = f"{server.url}/voila/render/{START}"
+    path = f"/voila/render/{START}"
+    url = f"{server.url}{path}"
     tasks = [
         asyncio.create_task(_learner(page, url, f"Learner{n:02d}", gate, timeout_s))
         for n, page in enumerate(pages)
+    ]
+    learners = [ProtocolLearner(server.url) for _ in range(size - browsers)]
+    tasks += [
+        asyncio.create_task(
+            protocol_learner(learner, path, f"Proto{n:02d}", gate, timeout_s, assets)
+        )
+        for n, learner in enumerate(learners)
     ]
     gen_cpu0, server_cpu0, wall0 = (
         _generator_cpu_seconds(server),
@@ -334,6 +386,7 @@ async def a_class(
         time.monotonic(),
     )
     host0 = psutil.cpu_times()
+    server.page_opens += size
     gate.set()
     results = await asyncio.gather(*tasks)
     wall = time.monotonic() - wall0
@@ -342,6 +395,9 @@ async def a_class(
     host1 = psutil.cpu_times()
     host_busy = (sum(host1) - host1.idle - host1.iowait) - (sum(host0) - host0.idle - host0.iowait)
     kernels_peak = len(server.kernels())
+    # everyone leaves: tabs close (their unload beacon shuts the kernel down), and protocol
+    # learners close their websocket and send the same shutdown
+    shutdowns = await asyncio.gather(*(learner.leave() for learner in learners))
     for page, context in zip(pages, contexts, strict=True):
         await page.close(run_before_unload=True)
         del context
@@ -350,17 +406,20 @@ async def a_class(
         await context.close()
     await asyncio.sleep(linger_s)
     kernels_after = len(server.kernels())
-    done = [r["interactive_s"] for r in results if r["interactive_s"] is not None]
-    saved = [r["saved_s"] for r in results if r["saved_s"] is not None]
     cores = psutil.cpu_count() or 1
+    everyone = _summary(results)
     return {
         "size": size,
-        "interactive_s": done,
-        "interactive_p50_s": statistics.median(done) if done else None,
-        "interactive_p95_s": _percentile(done, 0.95) if done else None,
-        "all_interactive_s": max(done) if len(done) == size else None,
-        "saved_p95_s": _percentile(saved, 0.95) if saved else None,
-        "errors": [r["error"] for r in results if r["error"]],
+        "generator": generator,
+        **{k: everyone[k] for k in ("interactive_s", "interactive_p50_s", "interactive_p95_s")},
+        "all_interactive_s": max(everyone["interactive_s"])
+        if len(everyone["interactive_s"]) == size
+        else None,
+        "saved_p95_s": everyone["saved_p95_s"],
+        "errors": everyone["errors"],
+        "browser": _summary(results[:browsers]),
+        "protocol": _summary(results[browsers:]),
+        "shutdown_statuses": sorted(set(shutdowns)),
         "page_errors": page_errors,
         "wall_s": wall,
         "generator_cpu_s": gen_cpu,
@@ -373,4 +432,5 @@ async def a_class(
         "kernels_after_linger": kernels_after,
         "linger_s": linger_s,
         "pool_size": pool_size,
+        "pool_refill_wait_s": pool_wait,
     }

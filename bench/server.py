@@ -45,6 +45,7 @@ class BenchServer:
             start_new_session=True,
         )
         self.ps = psutil.Process(self.process.pid)
+        self.page_opens = 0  # start pages opened by the bench: each takes a pool kernel
         self._wait_ready()
 
     def _wait_ready(self, timeout: float = 120) -> None:
@@ -74,6 +75,14 @@ class BenchServer:
                 raise RuntimeError(f"kernel pool not refilled after {timeout} s")
             time.sleep(0.25)
         return time.monotonic() - began
+
+    def wait_pool_refilled(self, timeout: float = 300) -> float | None:
+        """Wait until the pool has replaced every kernel handed out (one "filled" line per
+        replacement after the first fill); the wait, or None after `timeout`."""
+        try:
+            return self.wait_pool_fills(self.page_opens, timeout)
+        except RuntimeError:
+            return None
 
     def kernels(self) -> list[psutil.Process]:
         found = []
