@@ -22,6 +22,7 @@ import asyncio
 import json
 import os
 import platform
+import re
 import signal
 import statistics
 import sys
@@ -127,13 +128,19 @@ async def classes(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
 
 
 def class_server_args(config: str, args: argparse.Namespace) -> tuple[list[str], int]:
-    """The class server's arguments and start-page pool size for a `--class-servers` entry."""
-    if config == "shipped":
-        return ["--pool-size", str(args.class_pool)], args.class_pool
-    if config == "class-size":
+    """The class server's arguments and start-page pool size for a `--class-servers` entry:
+    `shipped` or `class-size`, optionally `-refillK` (`--refill-at-once K`)."""
+    found = re.fullmatch(r"(shipped|class-size)(?:-refill(\d+))?", config)
+    if not found:
+        raise ValueError(f"unknown class server {config!r} (shipped, class-size, ...-refillK)")
+    if found[1] == "shipped":
+        server_args, pool = ["--pool-size", str(args.class_pool)], args.class_pool
+    else:
         largest = max(args.class_sizes)
-        return ["--class-size", str(largest)], largest
-    raise ValueError(f"unknown class server {config!r} (shipped, class-size)")
+        server_args, pool = ["--class-size", str(largest)], largest
+    if found[2] is not None:
+        server_args += ["--refill-at-once", found[2]]
+    return server_args, pool
 
 
 async def _class_part(
@@ -256,6 +263,13 @@ def _old_class_rows(r: dict[str, Any], args: argparse.Namespace) -> list[Row]:
     return rows
 
 
+def other_share(c: dict[str, Any]) -> float:
+    """The machine's busy CPU that was neither the generator nor the server (other work)."""
+    cores = psutil.cpu_count() or 1
+    other = c["host_busy_cpu_s"] - c["generator_cpu_s"] - c["server_cpu_s"]
+    return max(0.0, other) / (c["wall_s"] * cores)
+
+
 def _p(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
@@ -327,8 +341,9 @@ def class_rows(r: dict[str, Any], args: argparse.Namespace) -> list[Row]:
             )
             rows.append(
                 (
-                    f"Class of {n}: CPU share gen/server",
-                    f"{c['generator_share_of_machine']:.0%} / {c['server_share_of_machine']:.0%}",
+                    f"Class of {n}: CPU share gen/server/other",
+                    f"{c['generator_share_of_machine']:.0%} / {c['server_share_of_machine']:.0%}"
+                    f" / {other_share(c):.0%}",
                     f"wall {c['wall_s']:.0f} s",
                     "",
                 )
@@ -463,7 +478,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--class-servers",
         default="shipped,class-size",
         help="class servers, comma separated: shipped (--pool-size of --class-pool), "
-        "class-size (--class-size <largest class>); default both",
+        "class-size (--class-size <largest class>), either with -refillK "
+        "(--refill-at-once K); default shipped,class-size",
     )
     args = parser.parse_args(argv)
     args.class_servers = [c.strip() for c in args.class_servers.split(",") if c.strip()]

@@ -318,7 +318,6 @@ async def start_page_assets(browser: Browser, server: BenchServer) -> list[str]:
             seen.append(path)
 
     page.on("request", lambda request: note(request.url) if request.method == "GET" else None)
-    server.page_opens += 1
     await page.goto(
         f"{server.url}/voila/render/{START}", wait_until="commit", timeout=LOAD_TIMEOUT_MS
     )
@@ -359,7 +358,7 @@ async def a_class(
     page in the same crowd (the figure anchored to a real browser).
     """
     browsers = {"browser": size, "protocol": 0, "mixed": 1}[generator]
-    pool_wait = server.wait_pool_refilled() if pool_size else 0.0
+    pool_wait = server.wait_pool_settled(pool_size) if pool_size else 0.0
     kernels_before = len(server.kernels())
     contexts = [await new_context(browser) for _ in range(browsers)]
     pages = [await context.new_page() for context in contexts]
@@ -386,7 +385,6 @@ async def a_class(
         time.monotonic(),
     )
     host0 = psutil.cpu_times()
-    server.page_opens += size
     gate.set()
     results = await asyncio.gather(*tasks)
     wall = time.monotonic() - wall0

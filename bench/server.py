@@ -45,7 +45,6 @@ class BenchServer:
             start_new_session=True,
         )
         self.ps = psutil.Process(self.process.pid)
-        self.page_opens = 0  # start pages opened by the bench: each takes a pool kernel
         self._wait_ready()
 
     def _wait_ready(self, timeout: float = 120) -> None:
@@ -76,13 +75,32 @@ class BenchServer:
             time.sleep(0.25)
         return time.monotonic() - began
 
-    def wait_pool_refilled(self, timeout: float = 300) -> float | None:
-        """Wait until the pool has replaced every kernel handed out (one "filled" line per
-        replacement after the first fill); the wait, or None after `timeout`."""
-        try:
-            return self.wait_pool_fills(self.page_opens, timeout)
-        except RuntimeError:
-            return None
+    def wait_pool_settled(
+        self, pool_size: int, quiet_s: float = 5, timeout: float = 300
+    ) -> float | None:
+        """Wait until the pool is full again after a class: at least `pool_size` kernels, no
+        kernel started or pool filled for `quiet_s`, and the server and its kernels nearly idle
+        (under a tenth of a core) for as long; the wait, or None after `timeout`.
+
+        (Counting "filled" lines does not work: Voila logs one per refill only when the pool
+        was full before the handout, and learners who find the pool empty get cold kernels.)
+        """
+        began = time.monotonic()
+        last, changed = -1, began
+        cpu: list[tuple[float, float]] = []  # (when, server CPU seconds so far)
+        while time.monotonic() - began < timeout:
+            now = time.monotonic()
+            log = self.log()
+            events = log.count(POOL_FILLED) + log.count("Kernel started")
+            if events != last:
+                last, changed = events, now
+            cpu.append((now, self.cpu_seconds()))
+            window = [c for t, c in cpu if now - t <= quiet_s]
+            idle = now - cpu[0][0] >= quiet_s and window[-1] - window[0] < 0.1 * quiet_s
+            if len(self.kernels()) >= pool_size and now - changed >= quiet_s and idle:
+                return now - began
+            time.sleep(0.25)
+        return None
 
     def kernels(self) -> list[psutil.Process]:
         found = []
