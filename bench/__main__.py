@@ -267,7 +267,7 @@ def other_share(c: dict[str, Any]) -> float:
     """The machine's busy CPU that was neither the generator nor the server (other work)."""
     cores = psutil.cpu_count() or 1
     other = c["host_busy_cpu_s"] - c["generator_cpu_s"] - c["server_cpu_s"]
-    return max(0.0, other) / (c["wall_s"] * cores)
+    return float(max(0.0, other) / (c["wall_s"] * cores))
 
 
 def _p(value: float | None) -> str:
