@@ -191,6 +191,7 @@ async def _class_part(
                     generator=gen,
                     assets=assets,
                     linger_s=args.linger,
+                    timeout_s=args.class_timeout,
                 )
                 run["classes"].append(c)
                 log(
@@ -473,6 +474,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         default="mixed",
         help="mixed: N-1 protocol learners and one Chromium page (default); "
         "browser: N Chromium pages (the generator saturates 2 cores)",
+    )
+    parser.add_argument(
+        "--class-timeout",
+        type=float,
+        default=240,
+        help="seconds a learner of a class may take before it counts as an error (default 240)",
     )
     parser.add_argument(
         "--class-servers",

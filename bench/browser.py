@@ -337,6 +337,9 @@ def _summary(results: list[dict[str, Any]]) -> dict[str, Any]:
         "saved_s": saved,
         "saved_p95_s": _percentile(saved, 0.95) if saved else None,
         "errors": [r["error"] for r in results if r["error"]],
+        # protocol learners: until the page and its scripts had arrived (the rest: websocket,
+        # kernel info and widget states)
+        "page_and_assets_s": [r["page_and_assets_s"] for r in results if "page_and_assets_s" in r],
     }
 
 

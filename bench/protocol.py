@@ -91,6 +91,10 @@ class ProtocolLearner:
         self.ws: WebSocketClientConnection | None = None
         self.states: dict[str, Any] = {}
         self.messages_received = 0
+        # Every frame goes here, read or not: tornado's own queue holds one message, and a
+        # full queue stops its read loop, so an unread socket stops answering the server's
+        # pings (and the server closes it after 90 s). A browser page keeps reading.
+        self._inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
 
     # -- http -------------------------------------------------------------------------------
 
@@ -147,7 +151,7 @@ class ProtocolLearner:
 
     async def receive(self) -> dict[str, Any]:
         assert self.ws is not None
-        frame = await self.ws.read_message()
+        frame = await self._inbox.get()
         if frame is None:
             raise ConnectionError("kernel websocket closed")
         if isinstance(frame, str):
@@ -169,7 +173,10 @@ class ProtocolLearner:
             connect_timeout=TIMEOUT_S,
         )
         self.ws = await websocket_connect(
-            request, subprotocols=[SUBPROTOCOL], max_message_size=1 << 30
+            request,
+            subprotocols=[SUBPROTOCOL],
+            max_message_size=1 << 30,
+            on_message_callback=self._inbox.put_nowait,
         )
         info_id = await self.send("kernel_info_request", {})
         control = str(uuid.uuid4())
@@ -267,6 +274,7 @@ async def protocol_learner(
     try:
         async with asyncio.timeout(timeout_s):
             await learner.open_page(path, assets or [])
+            result["page_and_assets_s"] = time.perf_counter() - began
             await learner.connect()
             result["interactive_s"] = time.perf_counter() - began
             await learner.save_name(name)
