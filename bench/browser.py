@@ -361,7 +361,7 @@ async def a_class(
     page in the same crowd (the figure anchored to a real browser).
     """
     browsers = {"browser": size, "protocol": 0, "mixed": 1}[generator]
-    pool_wait = server.wait_pool_settled(pool_size) if pool_size else 0.0
+    pool_wait = server.wait_pool_settled() if pool_size else 0.0
     kernels_before = len(server.kernels())
     contexts = [await new_context(browser) for _ in range(browsers)]
     pages = [await context.new_page() for context in contexts]
