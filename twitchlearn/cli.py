@@ -43,6 +43,7 @@ def _serve(args: argparse.Namespace) -> int:
         open_browser=not args.no_browser,
         pool_size=pool_size,
         cull_idle_seconds=args.cull_idle_seconds,
+        refill_at_once=args.refill_at_once,
         notebooks=Path(args.notebooks) if args.notebooks else server.NOTEBOOKS_DIR,
     )
     return 0
@@ -103,6 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="a class of N arriving at once: keep N kernels warm for the start page, so each "
         "learner gets a warm kernel (replaces --pool-size; 0 turns preheating off)",
+    )
+    serve.add_argument(
+        "--refill-at-once",
+        type=_non_negative,
+        default=0,
+        metavar="K",
+        help="start-page kernels the pool prepares at the same time when it refills "
+        "(0: all at once, Voila's way; default 0)",
     )
     serve.add_argument(
         "--cull-idle-seconds",

@@ -12,13 +12,19 @@ What it changes in Voila 0.5, and why:
   ("404 Kernel does not exist") when a preheated pool had sat idle past the timeout. It logs
   one "Cull pass: ..." line a pass (every quarter of the timeout, at most 30 s).
 - Pages name ipywidgets' slider handles after their labels (ipywidgets leaves them unnamed).
+- `--class-size N` keeps N kernels warm for the start page (instead of `--pool-size`), so a
+  class of N arriving at once each gets one. Voila then starts a replacement for every kernel
+  handed out, all at once; `--refill-at-once K` (`PoolSafeKernelManager.refill_at_once`) lets
+  only K be prepared (kernel started, notebook run) at a time.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +33,7 @@ import tornado.web
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
+from traitlets import Integer
 from traitlets.config import Config
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
@@ -61,10 +68,45 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
     first pass that sees it out of the pool, to connect.
     """
 
+    refill_at_once = Integer(
+        0,
+        config=True,
+        help="Pool kernels prepared at the same time (0: no limit, Voila's way). Voila starts "
+        "a replacement for every kernel it hands out, so a class of 30 arriving at once starts "
+        "30 kernels at once, competing for the CPU with the pages being served.",
+    )
+
     def __init__(self, **kwargs: Any) -> None:
+        # Set before Voila's pool wrapper (our subclass) starts the first fill in its __init__.
+        self._refill_slots: asyncio.Semaphore | None = None
+        voila_initialize = getattr(self, "_initialize", None)
+        if voila_initialize is not None:
+            # an instance attribute shadows the wrapper's method, which its fills call
+            self._initialize = self._gated(voila_initialize)
         super().__init__(**kwargs)
         self._waiting_since: dict[str, datetime] = {}
         self._connected_once: set[str] = set()
+
+    def _gated(
+        self, voila_initialize: Callable[..., Awaitable[dict[str, Any]]]
+    ) -> Callable[..., Awaitable[dict[str, Any]]]:
+        """Voila's pool preparation of one kernel (start it, run the notebook), with at most
+        `refill_at_once` preparations running; a slot is held until the notebook has run."""
+
+        async def initialize(
+            notebook_path: str, kernel_id: str | None = None, **kwargs: Any
+        ) -> dict[str, Any]:
+            if kernel_id is not None or self.refill_at_once <= 0:  # a restart, or no limit
+                return await voila_initialize(notebook_path, kernel_id, **kwargs)
+            if self._refill_slots is None:
+                self._refill_slots = asyncio.Semaphore(self.refill_at_once)
+            async with self._refill_slots:
+                content = await voila_initialize(notebook_path, None, **kwargs)
+                with contextlib.suppress(Exception):  # the page shows a failed run as usual
+                    await asyncio.shield(content["task"])
+                return content
+
+        return initialize
 
     def _pool_kernels(self) -> dict[str, datetime]:
         """Warm kernels in Voila's pools, with their last activity."""
@@ -215,7 +257,12 @@ def cull_interval(cull_idle_seconds: int) -> int:
 
 
 def voila_config(
-    *, port: int, open_browser: bool, pool_size: int, cull_idle_seconds: int
+    *,
+    port: int,
+    open_browser: bool,
+    pool_size: int,
+    cull_idle_seconds: int,
+    refill_at_once: int = 0,
 ) -> Config:
     """The production settings: set here, not left to whoever starts the server."""
     c = Config()
@@ -232,6 +279,7 @@ def voila_config(
             "default": {"pool_size": 0},
             START_NOTEBOOK: {"pool_size": pool_size},
         }
+    c.PoolSafeKernelManager.refill_at_once = refill_at_once
     c.MappingKernelManager.cull_idle_timeout = cull_idle_seconds
     c.MappingKernelManager.cull_interval = cull_interval(cull_idle_seconds)
     return c
@@ -243,6 +291,7 @@ def run(
     open_browser: bool = True,
     pool_size: int = DEFAULT_POOL_SIZE,
     cull_idle_seconds: int = DEFAULT_CULL_IDLE_SECONDS,
+    refill_at_once: int = 0,
     notebooks: Path = NOTEBOOKS_DIR,
     extra_args: Sequence[str] = (),
 ) -> None:
@@ -254,5 +303,6 @@ def run(
             open_browser=open_browser,
             pool_size=pool_size,
             cull_idle_seconds=cull_idle_seconds,
+            refill_at_once=refill_at_once,
         )
         TwitchlearnVoila.launch_instance(argv=[str(app_dir), *extra_args], config=config)

@@ -179,3 +179,23 @@ def test_a_class_sized_pool_preheats_that_many_start_page_kernels() -> None:
     pools = config.VoilaKernelManager.kernel_pools_config
     assert pools[START_NOTEBOOK] == {"pool_size": 30}
     assert pools["default"] == {"pool_size": 0}
+
+
+@pytest.mark.parametrize(("argv", "limit"), [([], 0), (["--refill-at-once", "1"], 1)])
+def test_refill_at_once_reaches_the_kernel_manager(
+    served: list[dict[str, object]], argv: list[str], limit: int
+) -> None:
+    from twitchlearn.server import voila_config
+
+    assert main(["serve", "--no-browser", "--class-size", "30", *argv]) == 0
+    assert [call["refill_at_once"] for call in served] == [limit]
+    config = voila_config(
+        port=1, open_browser=False, pool_size=30, cull_idle_seconds=120, refill_at_once=limit
+    )
+    assert config.PoolSafeKernelManager.refill_at_once == limit
+
+
+def test_refill_at_once_must_not_be_negative(served: list[dict[str, object]]) -> None:
+    with pytest.raises(SystemExit):
+        main(["serve", "--refill-at-once", "-2"])
+    assert served == []
