@@ -382,6 +382,8 @@ async def a_class(
         )
         for n, learner in enumerate(learners)
     ]
+    own0 = sum(psutil.Process().cpu_times()[:2])  # this process: the protocol learners
+    voila0 = sum(server.ps.cpu_times()[:2])  # the Voila process alone, without its kernels
     gen_cpu0, server_cpu0, wall0 = (
         _generator_cpu_seconds(server),
         server.cpu_seconds(),
@@ -392,6 +394,8 @@ async def a_class(
     results = await asyncio.gather(*tasks)
     wall = time.monotonic() - wall0
     gen_cpu = _generator_cpu_seconds(server) - gen_cpu0
+    own_cpu = sum(psutil.Process().cpu_times()[:2]) - own0
+    voila_cpu = sum(server.ps.cpu_times()[:2]) - voila0
     server_cpu = server.cpu_seconds() - server_cpu0
     host1 = psutil.cpu_times()
     host_busy = (sum(host1) - host1.idle - host1.iowait) - (sum(host0) - host0.idle - host0.iowait)
@@ -425,6 +429,8 @@ async def a_class(
         "wall_s": wall,
         "generator_cpu_s": gen_cpu,
         "server_cpu_s": server_cpu,
+        "bench_process_cpu_s": own_cpu,
+        "voila_process_cpu_s": voila_cpu,
         "host_busy_cpu_s": host_busy,
         "generator_share_of_machine": gen_cpu / (wall * cores),
         "server_share_of_machine": server_cpu / (wall * cores),
