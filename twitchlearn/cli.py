@@ -108,10 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--refill-at-once",
         type=_non_negative,
-        default=0,
+        default=1,
         metavar="K",
         help="start-page kernels the pool prepares at the same time when it refills "
-        "(0: all at once, Voila's way; default 0)",
+        "(0: all at once, Voila's way, which slows a class arriving at once; default 1)",
     )
     serve.add_argument(
         "--cull-idle-seconds",

@@ -14,8 +14,13 @@ What it changes in Voila 0.5, and why:
 - Pages name ipywidgets' slider handles after their labels (ipywidgets leaves them unnamed).
 - `--class-size N` keeps N kernels warm for the start page (instead of `--pool-size`), so a
   class of N arriving at once each gets one. Voila then starts a replacement for every kernel
-  handed out, all at once; `--refill-at-once K` (`PoolSafeKernelManager.refill_at_once`) lets
-  only K be prepared (kernel started, notebook run) at a time.
+  handed out, all at once, and those took the CPU from the learners' pages (a class of 30:
+  p95 21 s against 5 s, docs/performance.md); `--refill-at-once K`
+  (`PoolSafeKernelManager.refill_at_once`, default 1) prepares only K (kernel started,
+  notebook run) at a time.
+- Kernels talk to the server over Unix sockets (`ipc`), not TCP: about 30 kernels starting
+  together sometimes died with "ZMQError: Address already in use" (two kernels given the
+  same free port).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 __all__ = [
     "DEFAULT_CULL_IDLE_SECONDS",
     "DEFAULT_POOL_SIZE",
+    "DEFAULT_REFILL_AT_ONCE",
     "NOTEBOOKS_DIR",
     "START_NOTEBOOK",
     "PoolSafeKernelManager",
@@ -55,6 +61,7 @@ NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 START_NOTEBOOK = "00_start_here.ipynb"
 DEFAULT_POOL_SIZE = 2
 DEFAULT_CULL_IDLE_SECONDS = 120
+DEFAULT_REFILL_AT_ONCE = 1
 DEFAULT_CULL_INTERVAL_SECONDS = 30
 
 
@@ -262,7 +269,7 @@ def voila_config(
     open_browser: bool,
     pool_size: int,
     cull_idle_seconds: int,
-    refill_at_once: int = 0,
+    refill_at_once: int = DEFAULT_REFILL_AT_ONCE,
 ) -> Config:
     """The production settings: set here, not left to whoever starts the server."""
     c = Config()
@@ -280,6 +287,8 @@ def voila_config(
             START_NOTEBOOK: {"pool_size": pool_size},
         }
     c.PoolSafeKernelManager.refill_at_once = refill_at_once
+    # No TCP ports to race for when many kernels start at once (see the module docstring).
+    c.KernelManager.transport = "ipc"
     c.MappingKernelManager.cull_idle_timeout = cull_idle_seconds
     c.MappingKernelManager.cull_interval = cull_interval(cull_idle_seconds)
     return c
@@ -291,7 +300,7 @@ def run(
     open_browser: bool = True,
     pool_size: int = DEFAULT_POOL_SIZE,
     cull_idle_seconds: int = DEFAULT_CULL_IDLE_SECONDS,
-    refill_at_once: int = 0,
+    refill_at_once: int = DEFAULT_REFILL_AT_ONCE,
     notebooks: Path = NOTEBOOKS_DIR,
     extra_args: Sequence[str] = (),
 ) -> None:

@@ -181,7 +181,9 @@ def test_a_class_sized_pool_preheats_that_many_start_page_kernels() -> None:
     assert pools["default"] == {"pool_size": 0}
 
 
-@pytest.mark.parametrize(("argv", "limit"), [([], 0), (["--refill-at-once", "1"], 1)])
+@pytest.mark.parametrize(
+    ("argv", "limit"), [([], 1), (["--refill-at-once", "0"], 0), (["--refill-at-once", "3"], 3)]
+)
 def test_refill_at_once_reaches_the_kernel_manager(
     served: list[dict[str, object]], argv: list[str], limit: int
 ) -> None:
@@ -199,3 +201,12 @@ def test_refill_at_once_must_not_be_negative(served: list[dict[str, object]]) ->
     with pytest.raises(SystemExit):
         main(["serve", "--refill-at-once", "-2"])
     assert served == []
+
+
+def test_kernels_use_unix_sockets() -> None:
+    """No TCP ports to race for: ~30 kernels started at once sometimes died with
+    "ZMQError: Address already in use"."""
+    from twitchlearn.server import voila_config
+
+    config = voila_config(port=1, open_browser=False, pool_size=30, cull_idle_seconds=120)
+    assert config.KernelManager.transport == "ipc"
