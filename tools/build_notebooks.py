@@ -34,8 +34,10 @@ METADATA = {
 }
 
 
-def _notebook(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
-    nb = new_notebook(cells=cells, metadata=METADATA)
+def _notebook(cells: list[nbformat.NotebookNode], *, charts: bool = False) -> nbformat.NotebookNode:
+    # `charts`: whether the page draws plotly charts. `twitchlearn serve` leaves plotly's
+    # renderer (4.7 MB of JavaScript) out of the pages that say false.
+    nb = new_notebook(cells=cells, metadata={**METADATA, "twitchlearn": {"charts": charts}})
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{index}"  # stable ids keep the files identical between builds
     return nb
@@ -77,7 +79,8 @@ def explorer_notebook() -> nbformat.NotebookNode:
             ),
             new_markdown_cell("## Case studies"),
             new_code_cell("CaseStudiesView(explorer)"),
-        ]
+        ],
+        charts=True,
     )
 
 

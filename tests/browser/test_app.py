@@ -111,7 +111,13 @@ def lesson_url(server: VoilaServer, index: int = 0) -> str:
 
 
 def test_root_opens_the_start_page_with_every_lesson(server: VoilaServer, page: Page) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
     open_page(page, server.url + "/", ".tl-lessons")
+    # A page without charts does not fetch plotly's renderer (4.7 MB); the explorer does
+    # (tests/browser/test_explorer.py checks its chart is drawn).
+    assert any("/voila/static/" in url for url in fetched), fetched[:5]
+    assert not [url for url in fetched if "jupyterlab-plotly" in url]
     assert page.url.endswith("/voila/render/00_start_here.ipynb")
     links = page.locator(".tl-lessons a")
     expect(links).to_have_count(len(COURSE.lessons))
