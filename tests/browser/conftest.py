@@ -13,6 +13,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
@@ -40,8 +41,46 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class VoilaServer:
+class ServerProcess:
+    """A server a subclass started as `process`, in its own process group, logging to
+    `log_path`: wait until it serves, read its log, stop it."""
+
+    name = "server"
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    _log: IO[bytes]
+
+    def _wait_ready(self, ready_url: str, timeout: float = 120) -> None:
+        """Poll `ready_url` (a static file or an API that starts no kernel)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(ready_url, timeout=2):  # noqa: S310 (our own http URL)
+                    return
+            except OSError:
+                time.sleep(0.2)  # polling a port for readiness, not waiting for time to pass
+        raise RuntimeError(f"{self.name} not ready after {timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self._log.close()
+
+
+class VoilaServer(ServerProcess):
     """`twitchlearn serve` in its own process group, with its log kept for assertions."""
+
+    name = "Voila"
 
     def __init__(self, tmp: Path, *args: str) -> None:
         self.port = free_port()
@@ -69,33 +108,8 @@ class VoilaServer:
             env=env,
             start_new_session=True,
         )
-        self._wait_ready()
-
-    def _wait_ready(self, timeout: float = 120) -> None:
-        # Poll a static file: asking for a notebook would start a kernel.
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"Voila exited early:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/voila/static/voila.js", timeout=2):  # noqa: S310 (our own http URL)
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"Voila not ready after {timeout} s:\n{self.log()}")
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self._log.close()
+        # A static file: asking for a notebook would start a kernel.
+        self._wait_ready(f"{self.url}/voila/static/voila.js")
 
 
 @pytest.fixture(scope="session")

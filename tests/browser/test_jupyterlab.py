@@ -13,11 +13,9 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +25,7 @@ from playwright.sync_api import Page, expect
 from twitchlearn import load_course
 from twitchlearn.ui._html import notebook_name
 
-from .conftest import FIRST_PAGE_TIMEOUT_MS, ROOT, free_port
+from .conftest import FIRST_PAGE_TIMEOUT_MS, ROOT, ServerProcess, free_port
 from .test_app import answer_with_keyboard, press_button, right_answer
 
 pytestmark = pytest.mark.browser
@@ -54,13 +52,15 @@ _FOREIGN_ENV = (
 )
 
 
-class LabServer:
+class LabServer(ServerProcess):
     """`jupyter lab` on 127.0.0.1 in its own process group, reading no settings of this machine.
 
     Config, data, runtime, settings and workspaces all live under `tmp`. The extensions
     installed in the venv (`{sys.prefix}/share/jupyter/labextensions`) are still found: that
     path comes from the Python prefix, not from JUPYTER_DATA_DIR.
     """
+
+    name = "JupyterLab"
 
     def __init__(self, tmp: Path) -> None:
         self.port = free_port()
@@ -115,33 +115,7 @@ class LabServer:
             env=env,
             start_new_session=True,
         )
-        self._wait_ready()
-
-    def _wait_ready(self, timeout: float = 120) -> None:
-        # /api answers once the server listens; it starts no kernel.
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited early:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/api", timeout=2):  # noqa: S310 (our own http URL)
-                    return
-            except OSError:
-                time.sleep(0.2)  # polling a port for readiness, not waiting for time to pass
-        raise RuntimeError(f"JupyterLab not ready after {timeout} s:\n{self.log()}")
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self._log.close()
+        self._wait_ready(f"{self.url}/api")  # answers once the server listens; no kernel
 
 
 @pytest.fixture(scope="module")
