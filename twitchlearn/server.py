@@ -269,8 +269,8 @@ def plotly_only_where_charts(chart_free: frozenset[str]) -> Callable[..., dict[s
     """Voila's `page_config_hook`: leave the plotly renderer out of pages without charts.
 
     Voila loads every installed extension on every page, so each lesson and the start page
-    fetched and parsed plotly.js (4.7 MB) for nothing; the explorer still gets it, once, as
-    a cacheable static file.
+    fetched and parsed plotly.js (4.7 MB) for nothing; the explorer still gets it as a static
+    file (revalidated with a 304 and no body after the first time).
     """
 
     def hook(page_config: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

@@ -2,9 +2,9 @@
 
 A chart is a plain figure (`{"data": [...], "layout": {...}}`, plotly's JSON schema) sent as
 an output of an ipywidgets `Output` under plotly's own MIME type. JupyterLab and Voila draw
-it with the `jupyterlab-plotly` renderer that ships with the plotly package: plotly.js
-arrives once, as a static file the browser caches, and each redraw sends only the figure
-(about 2 kB for the explorer).
+it with the `jupyterlab-plotly` renderer that ships with the plotly package: plotly.js is a
+static file (Voila serves it with Last-Modified; a later page gets 304 and no body), and
+each redraw sends only the figure (about 2 kB for the explorer).
 
 Why not `plotly.graph_objects.FigureWidget`: it made every explorer kernel import plotly
 and anywidget (131 MB against 59 MB for the start page) and sent plotly.js, about 5 MB, over
