@@ -219,51 +219,6 @@ def ratio(value: float | None, floor: float | None) -> str:
 Row = tuple[str, str, str, str]
 
 
-def _old_class_rows(r: dict[str, Any], args: argparse.Namespace) -> list[Row]:
-    """Results written before the protocol learners (every learner a Chromium page)."""
-    rows: list[Row] = []
-    med = statistics.median
-    if r.get("class_single_s"):
-        one = med(r["class_single_s"])
-        rows.append((f"One learner alone (pool {args.class_pool})", f"{one:.2f} s", "1.00x", ""))
-        for c in r["classes"]:
-            n = c["size"]
-            done = len(c["interactive_s"])
-            rows.append(
-                (
-                    f"Class of {n}: p50 / p95 interactive",
-                    f"{c['interactive_p50_s'] or 0:.1f} / {c['interactive_p95_s'] or 0:.1f} s",
-                    f"{ratio(c['interactive_p50_s'], one)} / {ratio(c['interactive_p95_s'], one)}",
-                    "p95 <= 4x" if n >= 30 else "",
-                )
-            )
-            rows.append(
-                (
-                    f"Class of {n}: interactive / errors",
-                    f"{done}/{n} / {len(c['errors'])}",
-                    "",
-                    "all, 0 errors",
-                )
-            )
-            rows.append(
-                (
-                    f"Class of {n}: kernels before/peak/+{c['linger_s']:.0f}s",
-                    f"{c['kernels_before']}/{c['kernels_peak']}/{c['kernels_after_linger']}",
-                    f"pool {c['pool_size']}",
-                    "freed",
-                )
-            )
-            rows.append(
-                (
-                    f"Class of {n}: CPU share gen/server",
-                    f"{c['generator_share_of_machine']:.0%} / {c['server_share_of_machine']:.0%}",
-                    f"wall {c['wall_s']:.0f} s",
-                    "",
-                )
-            )
-    return rows
-
-
 def other_share(c: dict[str, Any]) -> float:
     """The machine's busy CPU that was neither the generator nor the server (other work)."""
     cores = psutil.cpu_count() or 1
@@ -276,8 +231,8 @@ def _p(value: float | None) -> str:
 
 
 def class_rows(r: dict[str, Any], args: argparse.Namespace) -> list[Row]:
-    if "class_runs" not in r:
-        return _old_class_rows(r, args) if r.get("class_single_s") else []
+    if "class_runs" not in r:  # a run without the class part
+        return []
     rows: list[Row] = []
     med = statistics.median
     for run in r["class_runs"]:

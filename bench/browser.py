@@ -271,6 +271,21 @@ def _generator_cpu_seconds(server: BenchServer) -> float:
     return total
 
 
+async def save_name(page: Page, name: str) -> None:
+    """After `start_interactive(page, name[0])`: type the rest of the name, press "Save my
+    name" with the keyboard and wait for the greeting."""
+    await page.keyboard.type(name[1:])
+    await page.get_by_role("button", name="Save my name").focus()
+    await page.keyboard.press("Enter")
+    await page.wait_for_function(
+        "n => { const g = document.querySelector('.tl-greeting');"
+        " return g && g.innerText.includes('Hello, ' + n); }",
+        arg=name,
+        polling=100,
+        timeout=LOAD_TIMEOUT_MS,
+    )
+
+
 async def _learner(
     page: Page, url: str, name: str, gate: asyncio.Event, timeout_s: float
 ) -> dict[str, Any]:
@@ -282,16 +297,7 @@ async def _learner(
             await page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_MS)
             await start_interactive(page, name[0])
             result["interactive_s"] = time.perf_counter() - began
-            await page.keyboard.type(name[1:])
-            await page.get_by_role("button", name="Save my name").focus()
-            await page.keyboard.press("Enter")
-            await page.wait_for_function(
-                "n => { const g = document.querySelector('.tl-greeting');"
-                " return g && g.innerText.includes('Hello, ' + n); }",
-                arg=name,
-                polling=100,
-                timeout=LOAD_TIMEOUT_MS,
-            )
+            await save_name(page, name)
             result["saved_s"] = time.perf_counter() - began
     except Exception as exc:  # a learner who never got there is a result, not a crash
         result["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"

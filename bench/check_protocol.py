@@ -72,14 +72,7 @@ async def browser_frames(server: BenchServer) -> tuple[list[dict[str, Any]], lis
         kernel_id = await page.evaluate(
             "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
         )
-        await page.keyboard.type(NAME[1:])
-        await page.get_by_role("button", name="Save my name").focus()
-        await page.keyboard.press("Enter")
-        await page.wait_for_function(
-            "n => { const g = document.querySelector('.tl-greeting');"
-            " return g && g.innerText.includes('Hello, ' + n); }",
-            arg=NAME,
-        )
+        await b.save_name(page, NAME)
         await b.close(page, context)
         await browser.close()
     return sent, requests, str(kernel_id)

@@ -31,6 +31,26 @@ def bar_shapes(page: Page) -> list[str]:
     return shapes
 
 
+def caffeine_past_first_mark(page: Page) -> tuple[int, float]:
+    """Caffeine with the keyboard: PageUp on the handle until past the first reference
+    amount (250 mg). Returns the value reached and when its key was pressed."""
+    readout = page.locator(f"{CAFFEINE} .widget-readout")
+    handle = page.locator(f"{CAFFEINE} .noUi-handle")
+    expect(handle).to_have_attribute("role", "slider")
+    handle.focus()
+    pressed = time.perf_counter()
+    for _ in range(40):
+        value = readout.inner_text()
+        if int(value) >= 250:
+            break
+        pressed = time.perf_counter()
+        page.keyboard.press("PageUp")
+        expect(readout).not_to_have_text(value)
+    caffeine = int(readout.inner_text())
+    assert caffeine >= 250
+    return caffeine, pressed
+
+
 def test_keyboard_slider_red_flag_and_preset(page: Page, explorer_url: str) -> None:
     open_page(page, explorer_url, f"{SUMMARY} .tl-level")
     page.wait_for_selector(BARS, state="attached")  # at the defaults every bar is 0 wide
@@ -49,21 +69,8 @@ def test_keyboard_slider_red_flag_and_preset(page: Page, explorer_url: str) -> N
     shapes_before = bar_shapes(page)
     summary_before = summary.inner_text()
 
-    # Caffeine with the keyboard: PageUp until past the first reference amount (250 mg).
+    caffeine, started = caffeine_past_first_mark(page)
     readout = page.locator(f"{CAFFEINE} .widget-readout")
-    handle = page.locator(f"{CAFFEINE} .noUi-handle")
-    expect(handle).to_have_attribute("role", "slider")
-    handle.focus()
-    started = time.perf_counter()
-    for _ in range(40):
-        value = readout.inner_text()
-        if int(value) >= 250:
-            break
-        started = time.perf_counter()
-        page.keyboard.press("PageUp")
-        expect(readout).not_to_have_text(value)
-    caffeine = int(readout.inner_text())
-    assert caffeine >= 250
     page.wait_for_function(
         """([bars, summary, before, text]) => {
             const now = [...document.querySelectorAll(bars)].map(e => e.getAttribute('d'));

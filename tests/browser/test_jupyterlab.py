@@ -27,15 +27,13 @@ from twitchlearn.ui._html import notebook_name
 
 from .conftest import FIRST_PAGE_TIMEOUT_MS, ROOT, ServerProcess, free_port
 from .test_app import answer_with_keyboard, press_button, right_answer
+from .test_explorer import BARS, SUMMARY, bar_shapes, caffeine_past_first_mark
 
 pytestmark = pytest.mark.browser
 
 COURSE = load_course()
 FIRST = COURSE.lessons[0]
 EXPLORER = "08_explorer.ipynb"
-BARS = ".js-plotly-plot .trace.bars .point path"
-SUMMARY = ".tl-explorer-summary"
-CAFFEINE = ".tl-caffeine"
 # Running every cell starts a kernel and imports the course: most of a minute when busy.
 RUN_TIMEOUT_MS = 180_000
 
@@ -188,11 +186,6 @@ def run_all_cells(page: Page) -> list[str]:
     raise AssertionError(f"Run All Cells kept asking: {dialogs}")
 
 
-def bar_shapes(page: Page) -> list[str]:
-    shapes: list[str] = page.eval_on_selector_all(BARS, "els => els.map(e => e.getAttribute('d'))")
-    return shapes
-
-
 def _no_traceback(page: Page) -> None:
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     texts = errors.all_inner_texts()
@@ -239,19 +232,7 @@ def test_explorer_chart_is_drawn_and_follows_the_slider(
     summary = page.locator(SUMMARY)
     summary_before = summary.inner_text()
 
-    # Caffeine with the keyboard: PageUp until past the first reference amount (250 mg).
-    readout = page.locator(f"{CAFFEINE} .widget-readout")
-    handle = page.locator(f"{CAFFEINE} .noUi-handle")
-    expect(handle).to_have_attribute("role", "slider")
-    handle.focus()
-    for _ in range(40):
-        value = readout.inner_text()
-        if int(value) >= 250:
-            break
-        page.keyboard.press("PageUp")
-        expect(readout).not_to_have_text(value)
-    caffeine = int(readout.inner_text())
-    assert caffeine >= 250
+    caffeine, _pressed = caffeine_past_first_mark(page)
     page.wait_for_function(
         """([bars, before]) => {
             const now = [...document.querySelectorAll(bars)].map(e => e.getAttribute('d'));
