@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from twitchlearn.loading import CONTENT_DIR, read_course
+from twitchlearn.loading import CONTENT_DIR, read_content
 from twitchlearn.models import Course
 
 LESSON_01 = "lessons/01_what_is_twitching.yaml"
@@ -16,8 +16,8 @@ LESSON_01 = "lessons/01_what_is_twitching.yaml"
 
 @pytest.fixture
 def content_dir(tmp_path: Path) -> Path:
-    """A copy of the shipped course with lesson 01 only (the other lessons are still in the
-    works, and a test that breaks a file must not depend on them)."""
+    """A copy of the shipped course with lesson 01 only and no explorer, cases or teacher
+    guide (a test that breaks a file must not depend on the rest)."""
     folder = tmp_path / "content"
     (folder / "lessons").mkdir(parents=True)
     shutil.copy(CONTENT_DIR / "sources.yaml", folder / "sources.yaml")
@@ -31,4 +31,4 @@ def content_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def small_course(content_dir: Path) -> Course:
-    return read_course(content_dir)
+    return read_content(content_dir).course

@@ -1,7 +1,8 @@
 """twitchlearn: an interactive course on muscle twitching for JupyterLab and Voila.
 
-The public surface is small: load the course, grade an answer, and the types involved.
-Views live in `twitchlearn.ui`; nothing here imports a widget library.
+The public surface is small: load a content folder, grade an answer, and the types
+involved. Views live in `twitchlearn.ui`, the command line and the Voila server in
+`twitchlearn.app`; nothing here imports a widget library or a server.
 """
 
 from twitchlearn.errors import (
@@ -12,10 +13,11 @@ from twitchlearn.errors import (
     StoreError,
     TwitchlearnError,
 )
-from twitchlearn.loading import load_course, read_course
+from twitchlearn.loading import load_content, load_course, read_content
 from twitchlearn.models import (
     Choice,
     ClinicianBox,
+    Content,
     Course,
     Lesson,
     MatchingQuestion,
@@ -34,6 +36,7 @@ __all__ = [
     "AnswerError",
     "Choice",
     "ClinicianBox",
+    "Content",
     "ContentError",
     "ContentProblem",
     "Course",
@@ -53,6 +56,7 @@ __all__ = [
     "TwitchlearnError",
     "grade",
     "grade_answer",
+    "load_content",
     "load_course",
-    "read_course",
+    "read_content",
 ]

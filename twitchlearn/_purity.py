@@ -12,17 +12,18 @@ models use attrs + cattrs and the content is read with ruamel.yaml.
 
 tests/unit/test_purity.py reads every module under `twitchlearn/` with `ast` and enforces:
 
-- core: every module outside `twitchlearn/ui/` and outside `CLI_MODULES`. May import the
+- core: every module outside `twitchlearn/ui/` and `twitchlearn/app/`. May import the
   standard library, twitchlearn's own core modules, and `ALLOWED_THIRD_PARTY` except
-  `UI_ONLY`. It never imports `twitchlearn.ui` or a command-line module, so the core runs
+  `UI_ONLY`. It never imports `twitchlearn.ui` or `twitchlearn.app`, so the core runs
   without any widget library (in a plain script, in tests, in a worker).
-- ui: `twitchlearn/ui/`. May also import `UI_ONLY` (the widget and chart libraries).
-- command line: `CLI_MODULES`. The `twitchlearn` command and the server it starts run on a
-  laptop or a server in ordinary CPython, never in the browser, so they are not part of
-  the Pyodide bundle. Besides `ALLOWED_THIRD_PARTY` they may import `ALLOWED_FOR_CLI`
-  (Voila and the Jupyter server stack), which need not be pure Python. `cli.py` must keep
-  importing `twitchlearn.server` lazily, inside the command that serves, so that
-  `twitchlearn check` works without the server stack.
+- ui: `twitchlearn/ui/`. May also import `UI_ONLY` (the widget and chart libraries), and
+  never `twitchlearn.app`.
+- app: `twitchlearn/app/` and `twitchlearn/__main__.py`. The `twitchlearn` command and the
+  server it starts run on a laptop or a server in ordinary CPython, never in the browser,
+  so they are not part of the Pyodide bundle. Besides `ALLOWED_THIRD_PARTY` they may import
+  `ALLOWED_FOR_APP` (Voila, the Jupyter server stack, nbformat), which need not be pure
+  Python. `cli.py` must keep importing `twitchlearn.app.server` lazily, inside the command
+  that serves, so that `twitchlearn check` works without the server stack.
 
 Each `ALLOWED_THIRD_PARTY` distribution is checked to be installed from a wheel with
 `Root-Is-Purelib: true` and a `py3-none-any` (or `py2.py3-none-any`) tag. Adding a package
@@ -31,7 +32,7 @@ here is a decision for the browser edition: check first that it has such a wheel
 
 from __future__ import annotations
 
-__all__ = ["ALLOWED_FOR_CLI", "ALLOWED_THIRD_PARTY", "CLI_MODULES", "UI_ONLY"]
+__all__ = ["ALLOWED_FOR_APP", "ALLOWED_THIRD_PARTY", "APP_PACKAGE", "UI_ONLY", "is_app_module"]
 
 # Import name (the top-level module) -> distribution name on PyPI.
 ALLOWED_THIRD_PARTY: dict[str, str] = {
@@ -49,14 +50,22 @@ ALLOWED_THIRD_PARTY: dict[str, str] = {
 # Of the above, what only the ui may import: the core never needs a widget or a chart.
 UI_ONLY: frozenset[str] = frozenset({"ipywidgets", "plotly", "IPython", "traitlets"})
 
-# Modules that make up the command line and the server; they never run in the browser.
-CLI_MODULES: frozenset[str] = frozenset(
-    {"twitchlearn.cli", "twitchlearn.server", "twitchlearn.__main__"}
-)
+# The command line and the server; they never run in the browser.
+APP_PACKAGE = "twitchlearn.app"
 
-# What the command-line modules may import on top of ALLOWED_THIRD_PARTY (import -> dist).
-ALLOWED_FOR_CLI: dict[str, str] = {
+# What the app may import on top of ALLOWED_THIRD_PARTY (import -> dist).
+ALLOWED_FOR_APP: dict[str, str] = {
     "voila": "voila",
     "jupyter_server": "jupyter-server",
     "tornado": "tornado",
+    "nbformat": "nbformat",
 }
+
+
+def is_app_module(module: str) -> bool:
+    """Whether `module` (a dotted name) belongs to the app layer."""
+    return (
+        module == "twitchlearn.__main__"
+        or module == APP_PACKAGE
+        or module.startswith(APP_PACKAGE + ".")
+    )

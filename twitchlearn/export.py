@@ -21,8 +21,9 @@ from typing import Final, TextIO
 
 import attrs
 
+from twitchlearn.attempts import POLICIES, CountedAttempt, Policy, counted
 from twitchlearn.models import Course
-from twitchlearn.store import POLICIES, CountedAttempt, Policy, ProgressStore
+from twitchlearn.storage import ProgressStore
 
 __all__ = ["COLUMNS", "POLICIES", "TOTAL", "ExportRow", "Policy", "export_rows", "write_csv"]
 
@@ -57,13 +58,13 @@ def export_rows(
     store: ProgressStore, course: Course, class_code: str, policy: Policy
 ) -> list[ExportRow]:
     """One row per learner and course question, then the learner's total; see the module doc."""
-    counted: dict[str, dict[str, CountedAttempt]] = {}
-    for chosen in store.counted_attempts(class_code, policy):
-        counted.setdefault(chosen.learner, {})[chosen.question_id] = chosen
+    by_learner: dict[str, dict[str, CountedAttempt]] = {}
+    for chosen in counted(store.attempts(class_code=class_code), policy):
+        by_learner.setdefault(chosen.learner, {})[chosen.question_id] = chosen
     questions = list(course.questions.values())
     rows: list[ExportRow] = []
-    for learner in sorted(counted, key=lambda name: (name.casefold(), name)):
-        mine = counted[learner]
+    for learner in sorted(by_learner, key=lambda name: (name.casefold(), name)):
+        mine = by_learner[learner]
         score = max_score = 0.0
         right = attempts = 0
         last: datetime | None = None

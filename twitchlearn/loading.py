@@ -1,26 +1,40 @@
-"""Read the course from YAML, validate all of it, and return typed models.
+"""Read a whole content folder from YAML, check all of it, and return one typed `Content`.
 
 A content folder holds:
 
-    course.yaml     title, disclaimer, and the lesson files in course order
-    sources.yaml    every reference the course cites, by id
-    lessons/*.yaml  one lesson each, with its questions
+    course.yaml         title, disclaimer, and the lesson files in course order   (required)
+    sources.yaml        every reference the course cites, by id                   (required)
+    lessons/*.yaml      one lesson each, with its questions                       (required)
+    risk_model.yaml     the twitch explorer's teaching model                      (optional)
+    cases.yaml          case studies for the explorer (needs risk_model.yaml)     (optional)
+    glossary.yaml       plain-language meanings of the words learners meet        (optional)
+    teacher_guide.yaml  the class plan, discussion prompts and safety note        (optional)
 
-`load_course()` reads the shipped course once per process and caches it.
-`read_course(folder)` reads any folder (a teacher's own copy) without caching.
-Both raise `ContentError` listing every problem found, each with file, line, id, field and fix.
+Every file goes the same way: ruamel.yaml reads it (keeping line numbers), cattrs
+structures it strictly into the models (no "yes" for true, no unknown fields, enums by
+value), then the rules of `twitchlearn.rules` run, the wording rules over every text. Each
+problem names its file, line, id, field and fix; `ContentError` holds all of them, so an
+author sees every problem in one run.
+
+Which folder: `content_dir()` says, the same for the lessons, the explorer, the teacher
+guide, `twitchlearn check` and the pages `twitchlearn serve` writes: the folder given, else
+the TWITCHLEARN_CONTENT environment variable, else the course shipped in the package.
+
+    content = load_content()          # cached per folder, for pages and kernels
+    content = read_content(folder)    # uncached, for `twitchlearn check` and tests
 """
 
 from __future__ import annotations
 
+import enum
 import functools
 import math
 import os
 import re
 import typing
-from collections.abc import Iterator, Mapping
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any, Final, TypeVar
 
 import attrs
 import cattrs
@@ -28,10 +42,12 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from twitchlearn import rules
 from twitchlearn.errors import ContentError, ContentProblem
 from twitchlearn.models import (
-    Choice,
+    Content,
     Course,
+    GlossaryTerm,
     Lesson,
     MatchingQuestion,
     MultipleSelectQuestion,
@@ -39,12 +55,30 @@ from twitchlearn.models import (
     Question,
     SingleChoiceQuestion,
     Source,
+    TeacherGuide,
     TrueFalseQuestion,
 )
+from twitchlearn.risk import CasesFile, CaseStudy, Direction, Evidence, RiskModel
 
-__all__ = ["CONTENT_DIR", "QUESTION_CLASSES", "load_course", "load_data_file", "read_course"]
+__all__ = [
+    "CONTENT_DIR",
+    "CONTENT_ENV",
+    "QUESTION_CLASSES",
+    "content_dir",
+    "load_content",
+    "load_course",
+    "read_content",
+]
 
-CONTENT_DIR = Path(__file__).parent / "content"
+CONTENT_DIR: Final = Path(__file__).parent / "content"
+CONTENT_ENV: Final = "TWITCHLEARN_CONTENT"
+
+COURSE_FILE: Final = "course.yaml"
+SOURCES_FILE: Final = "sources.yaml"
+RISK_MODEL_FILE: Final = "risk_model.yaml"
+CASES_FILE: Final = "cases.yaml"
+GLOSSARY_FILE: Final = "glossary.yaml"
+GUIDE_FILE: Final = "teacher_guide.yaml"
 
 QUESTION_CLASSES: dict[str, type[Question]] = {
     "single_choice": SingleChoiceQuestion,
@@ -54,53 +88,52 @@ QUESTION_CLASSES: dict[str, type[Question]] = {
     "matching": MatchingQuestion,
 }
 
-_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _T = TypeVar("_T")
 
 
-def load_course(directory: str | Path | None = None) -> Course:
-    """The course in `directory`, validated once and cached.
+def content_dir(directory: str | os.PathLike[str] | None = None) -> Path:
+    """The content folder: `directory`, else TWITCHLEARN_CONTENT, else the shipped course."""
+    if directory is not None and str(directory):
+        return Path(directory)
+    from_env = os.environ.get(CONTENT_ENV, "").strip()
+    return Path(from_env) if from_env else CONTENT_DIR
 
-    Default: the folder in the TWITCHLEARN_CONTENT environment variable when it is set
-    (a teacher's own copy), else the shipped course.
-    """
-    if directory is None:
-        directory = os.environ.get("TWITCHLEARN_CONTENT") or CONTENT_DIR
-    path = Path(directory)
-    return _load_cached(str(path.resolve()))
+
+def load_content(directory: str | os.PathLike[str] | None = None) -> Content:
+    """The content folder (see `content_dir`), read and checked once per process."""
+    return _load_cached(str(content_dir(directory).resolve()))
+
+
+def load_course(directory: str | os.PathLike[str] | None = None) -> Course:
+    """The course (lessons, questions, sources) of `load_content(directory)`."""
+    return load_content(directory).course
 
 
 @functools.cache
-def _load_cached(resolved: str) -> Course:
-    return read_course(resolved)
+def _load_cached(resolved: str) -> Content:
+    return read_content(resolved)
 
 
-def load_data_file(path: str | Path, cls: type[_T]) -> _T:
-    """Read one YAML file of the content folder into `cls`, as strictly as the course itself.
-
-    For data beside the lessons (such as the risk explorer's model). Raises ContentError.
-    """
-    path = Path(path)
-    reader = _CourseReader(path.parent)
-    raw = reader.read_yaml(path.name)
-    result = None if raw is None else reader.structure(raw, cls, path.name, "")
-    if reader.problems or result is None:
+def read_content(directory: str | os.PathLike[str]) -> Content:
+    """Read and check a content folder, without caching. Raises ContentError."""
+    reader = _Reader(Path(directory))
+    content = reader.read()
+    if reader.problems or content is None:
         raise ContentError(reader.problems)
-    return result
-
-
-def read_course(directory: str | Path) -> Course:
-    """Read and validate a content folder. Raises ContentError with every problem found."""
-    reader = _CourseReader(Path(directory))
-    course = reader.read()
-    if reader.problems or course is None:
-        raise ContentError(reader.problems)
-    return course
+    return content
 
 
 # --- strict structuring -------------------------------------------------------------------
 # cattrs' defaults call str()/bool()/int() on whatever the YAML holds, so "no" would become
 # True and 12 would become "12". A content author deserves to hear about such slips instead.
+
+
+class _ChoiceError(TypeError):
+    """A value that must be one of a fixed set (an enum) is not."""
+
+    def __init__(self, allowed: list[str], value: object) -> None:
+        self.allowed = allowed
+        super().__init__(f"{value!r} is not one of the allowed values")
 
 
 def _strict(expected: type, *accepted: type) -> Any:
@@ -121,22 +154,42 @@ def _strict(expected: type, *accepted: type) -> Any:
     return structure
 
 
+def _enum_hook(kind: type[enum.Enum]) -> Any:
+    allowed = [str(member.value) for member in kind]
+
+    def structure(value: Any, _type: Any) -> Any:
+        if isinstance(value, str) and value in allowed:
+            return kind(value)
+        raise _ChoiceError(allowed, value)
+
+    return structure
+
+
 _converter = cattrs.Converter(forbid_extra_keys=True)
+
+
+# By exact type, not singledispatch: a str hook would also catch the StrEnums.
 _converter.register_structure_hook(str, _strict(str, str))
 _converter.register_structure_hook(bool, _strict(bool, bool))
 _converter.register_structure_hook(int, _strict(int, int))
 _converter.register_structure_hook(float, _strict(float, int, float))
+# The enums of the models, each by its own class: the str hook above would catch them (they
+# are StrEnums), and cattrs' own says "not a valid Direction" without saying what is.
+for _kind in (Direction, Evidence):
+    _converter.register_structure_hook(_kind, _enum_hook(_kind))
 
 
 def _describe(exc: BaseException, path: str) -> tuple[str, str]:
     """(message, fix) for one leaf error from cattrs at `path` (such as 'choices[2].text')."""
     if isinstance(exc, ForbiddenExtraKeysError):
-        allowed = ", ".join(sorted(a.name for a in exc.cl.__attrs_attrs__))  # type: ignore[attr-defined]
+        allowed = ", ".join(sorted(a.name for a in attrs.fields(exc.cl)))
         extra = ", ".join(sorted(exc.extra_fields))
         return f"unknown field(s) {extra}", f"remove or rename them; allowed fields are: {allowed}"
     if isinstance(exc, KeyError):
         name = path.rsplit(".", 1)[-1] or str(exc)
         return "this required field is missing", f"add '{name}:' with a value"
+    if isinstance(exc, _ChoiceError):
+        return str(exc), "use one of " + ", ".join(exc.allowed)
     if isinstance(exc, TypeError) and str(exc).startswith("expected"):
         return str(exc), "write the value in the form expected"
     return f"invalid value ({exc})", "check the value against the other files of this kind"
@@ -162,27 +215,79 @@ def _leaf_errors(exc: BaseException, path: str) -> Iterator[tuple[str, BaseExcep
         yield path, exc
 
 
-def _line_of(node: Any, key: str | None = None) -> int | None:
-    """1-based line of `node` (or of `key` inside it) in its YAML file, when known."""
+# --- line numbers --------------------------------------------------------------------------
+
+_PATH_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def line_at(root: Any, path: str) -> int | None:
+    """1-based line of the field at `path` ("factors.caffeine.points", "questions[2].id")
+    in a tree read by ruamel.yaml: the deepest part of the path that exists."""
+    node = root
+    line = _own_line(root)
+    for index, key in _PATH_PART.findall(path):
+        lc = getattr(node, "lc", None)
+        try:
+            if index and isinstance(node, list) and int(index) < len(node):
+                found = lc.item(int(index))[0] if lc is not None else None
+                node = node[int(index)]
+            elif key and isinstance(node, Mapping) and key in node:
+                found = lc.key(key)[0] if lc is not None else None
+                node = node[key]
+            else:
+                break
+        except (AttributeError, KeyError, TypeError, IndexError):
+            break
+        if found is not None:
+            line = int(found) + 1
+    return line
+
+
+def _own_line(node: Any) -> int | None:
     lc = getattr(node, "lc", None)
-    if lc is None:
-        return None
     try:
-        if key is not None and isinstance(node, Mapping) and key in node:
-            return int(lc.key(key)[0]) + 1
-        return int(lc.line) + 1
-    except (AttributeError, KeyError, TypeError):
+        return None if lc is None else int(lc.line) + 1
+    except (AttributeError, TypeError):
         return None
 
 
-class _CourseReader:
+def _join(base: str, path: str) -> str:
+    if not base:
+        return path
+    if not path:
+        return base
+    return f"{base}{path}" if path.startswith("[") else f"{base}.{path}"
+
+
+# --- files whose whole content is one model -------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class _SourcesFile:
+    sources: tuple[Source, ...]
+
+
+@attrs.frozen(kw_only=True)
+class _GlossaryFile:
+    terms: tuple[GlossaryTerm, ...]
+
+
+@attrs.frozen(kw_only=True)
+class _CourseFile:
+    title: str
+    disclaimer: str
+    lessons: tuple[str, ...]
+
+
+class _Reader:
     """Collects problems while reading, so a teacher sees all of them in one run."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[ContentProblem] = []
-        self.source_ids: set[str] = set()
-        self.lesson_files: dict[str, str] = {}  # lesson id -> file, for messages
+        self.raw: dict[str, Any] = {}  # file -> its parsed YAML, for line numbers
+
+    # -- reporting ------------------------------------------------------------------------
 
     def problem(
         self,
@@ -192,52 +297,69 @@ class _CourseReader:
         *,
         where: str = "",
         field: str = "",
-        node: Any = None,
-        key: str | None = None,
+        line: int | None = None,
+        base: str = "",
     ) -> None:
+        if line is None and file in self.raw:
+            line = line_at(self.raw[file], _join(base, field))
         self.problems.append(
-            ContentProblem(
-                file=file,
-                message=message,
-                fix=fix,
-                where=where,
-                field=field,
-                line=_line_of(node, key) if node is not None else None,
-            )
+            ContentProblem(file=file, message=message, fix=fix, where=where, field=field, line=line)
         )
 
-    # -- files --------------------------------------------------------------------------
+    def report(self, file: str, findings: Iterable[rules.Finding]) -> None:
+        for finding in findings:
+            self.problem(
+                file,
+                finding.message,
+                finding.fix,
+                where=finding.where,
+                field=finding.path,
+                base=finding.base,
+            )
 
-    def read_yaml(self, relative: str) -> Any:
+    # -- files ----------------------------------------------------------------------------
+
+    def read_yaml(self, relative: str, *, required: bool = True) -> Any:
         path = self.root / relative
         if not path.is_file():
-            self.problem(relative, f"file not found in {self.root}", "create it or fix the name")
+            if required:
+                self.problem(
+                    relative, f"file not found in {self.root}", "create it or fix the name"
+                )
             return None
         try:
-            return YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+            data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            self.problems.append(
-                ContentProblem(
-                    file=relative,
-                    message=f"not valid YAML: {exc.problem or exc.context}",
-                    fix="fix the YAML syntax at that line (indentation, a missing colon, "
-                    "or a repeated key)",
-                    line=None if mark is None else mark.line + 1,
-                )
+            self.problem(
+                relative,
+                f"not valid YAML: {exc.problem or exc.context}",
+                "fix the YAML syntax at that line (indentation, a missing colon, "
+                "or a repeated key)",
+                line=None if mark is None else mark.line + 1,
             )
-        except (YAMLError, UnicodeDecodeError) as exc:
-            self.problem(relative, f"not valid YAML: {exc}", "save the file as UTF-8 YAML")
-        return None
+            return None
+        except (YAMLError, UnicodeDecodeError, OSError) as exc:
+            self.problem(relative, f"not readable as YAML: {exc}", "save the file as UTF-8 YAML")
+            return None
+        if data is None:
+            self.problem(
+                relative, "the file is empty", "write its fields, as in the shipped course"
+            )
+            return None
+        self.raw[relative] = data
+        return data
 
-    def structure(self, data: Any, cls: type[_T], file: str, where: str) -> _T | None:
+    def structure(
+        self, data: Any, cls: type[_T], file: str, *, where: str = "", base: str = ""
+    ) -> _T | None:
         if not isinstance(data, Mapping):
             self.problem(
                 file,
                 f"expected a mapping of fields, found {type(data).__name__}",
                 "write 'field: value' lines",
                 where=where,
-                node=data,
+                base=base,
             )
             return None
         try:
@@ -245,144 +367,126 @@ class _CourseReader:
         except (ClassValidationError, IterableValidationError) as exc:
             for path, leaf in _leaf_errors(exc, ""):
                 message, fix = _describe(leaf, path)
-                top = path.split(".")[0].split("[")[0] if path else None
-                self.problem(
-                    file, message, fix, where=where, field=path, node=data, key=top or None
-                )
+                self.problem(file, message, fix, where=where, field=path, base=base)
             return None
 
-    # -- the course -----------------------------------------------------------------------
+    def read_model(self, relative: str, cls: type[_T], *, required: bool = True) -> _T | None:
+        raw = self.read_yaml(relative, required=required)
+        return None if raw is None else self.structure(raw, cls, relative)
 
-    def read(self) -> Course | None:
+    def check_wording(self, file: str, *, explorer: bool = False) -> None:
+        if file in self.raw:
+            self.report(file, rules.wording_findings(self.raw[file], explorer=explorer))
+
+    # -- the folder -----------------------------------------------------------------------
+
+    def read(self) -> Content | None:
         if not self.root.is_dir():
             self.problem(str(self.root), "content folder not found", "give the path of a folder")
             return None
         sources = self.read_sources()
-        self.source_ids = set(sources)
-        raw = self.read_yaml("course.yaml")
-        if raw is None:
+        course = self.read_course(sources)
+        # Read on when the course is broken, so the author sees every problem in one run;
+        # the case studies and the guide name lessons and questions, so they need the course.
+        risk_model = self.read_risk_model(set(sources))
+        glossary = self.read_glossary(set(sources))
+        if course is None:
             return None
-        if not isinstance(raw, Mapping):
-            self.problem(
-                "course.yaml", "expected a mapping", "see the shipped course.yaml", node=raw
-            )
-            return None
-        lesson_files = raw.get("lessons")
-        if not isinstance(lesson_files, list) or not lesson_files:
-            self.problem(
-                "course.yaml",
-                "no lessons listed",
-                "list the lesson files in course order under 'lessons:'",
-                field="lessons",
-                node=raw,
-                key="lessons",
-            )
-            lesson_files = []
-        lessons = [lesson for f in lesson_files if (lesson := self.read_lesson(str(f)))]
-        self.check_unique_lessons(lessons)
-        header = {k: v for k, v in raw.items() if k != "lessons"}
-        for key in sorted(set(header) - {"title", "disclaimer"}):
-            self.problem(
-                "course.yaml",
-                f"unknown field(s) {key}",
-                "remove or rename it; allowed fields are: disclaimer, lessons, title",
-                field=str(key),
-                node=raw,
-                key=str(key),
-            )
-        if not isinstance(header.get("disclaimer"), str) or not header["disclaimer"].strip():
-            self.problem(
-                "course.yaml",
-                "the disclaimer is missing or empty",
-                "add 'disclaimer:' with a short plain-language disclaimer",
-                field="disclaimer",
-                node=raw,
-            )
-        if not isinstance(header.get("title"), str):
-            self.problem("course.yaml", "the title is missing", "add 'title:'", field="title")
+        cases = self.read_cases(course, risk_model)
+        guide = self.read_guide(course)
         if self.problems:
             return None
-        return Course(
-            title=header["title"],
-            disclaimer=header["disclaimer"],
-            lessons=tuple(lessons),
-            sources=sources,
+        return Content(
+            root=self.root.resolve(),
+            course=course,
+            risk_model=risk_model,
+            cases=cases,
+            glossary=glossary,
+            guide=guide,
         )
 
     def read_sources(self) -> dict[str, Source]:
-        raw = self.read_yaml("sources.yaml")
-        if raw is None:
-            return {}
-        entries = raw.get("sources") if isinstance(raw, Mapping) else None
-        if not isinstance(entries, list):
-            self.problem(
-                "sources.yaml", "no 'sources:' list", "list each source under 'sources:'", node=raw
-            )
-            return {}
+        data = self.read_model(SOURCES_FILE, _SourcesFile)
+        self.check_wording(SOURCES_FILE)
         sources: dict[str, Source] = {}
-        for entry in entries:
-            sid = entry.get("id", "?") if isinstance(entry, Mapping) else "?"
-            source = self.structure(entry, Source, "sources.yaml", f"source {sid}")
-            if source is None:
-                continue
+        for index, source in enumerate(() if data is None else data.sources):
             if source.id in sources:
                 self.problem(
-                    "sources.yaml",
+                    SOURCES_FILE,
                     f"duplicate source id {source.id!r}",
                     "give each source its own id",
                     where=f"source {source.id}",
-                    field="id",
-                    node=entry,
-                    key="id",
+                    field=f"sources[{index}].id",
                 )
             sources[source.id] = source
         return sources
 
-    def check_sources(
-        self, ids: tuple[str, ...], file: str, where: str, field: str, node: Any
-    ) -> None:
-        for sid in ids:
-            if sid not in self.source_ids:
-                self.problem(
-                    file,
-                    f"unknown source {sid!r}",
-                    "use an id from sources.yaml, or add the source there",
-                    where=where,
-                    field=field,
-                    node=node,
-                    key=field,
-                )
+    def read_course(self, sources: dict[str, Source]) -> Course | None:
+        header = self.read_model(COURSE_FILE, _CourseFile)
+        self.check_wording(COURSE_FILE)
+        if header is None:
+            return None
+        if not header.lessons:
+            self.problem(
+                COURSE_FILE,
+                "no lessons listed",
+                "list the lesson files in course order under 'lessons:'",
+                field="lessons",
+            )
+        if not header.disclaimer.strip():
+            self.problem(
+                COURSE_FILE,
+                "the disclaimer is empty",
+                "write a short plain-language disclaimer",
+                field="disclaimer",
+            )
+        lessons: list[Lesson] = []
+        lesson_files: dict[str, str] = {}
+        for index, relative in enumerate(header.lessons):
+            if not self.inside(relative, f"lessons[{index}]"):
+                continue
+            lesson = self.read_lesson(relative, set(sources))
+            if lesson is not None:
+                lessons.append(lesson)
+                lesson_files.setdefault(lesson.id, relative)
+        if self.problems:
+            return None
+        course = Course(
+            title=header.title,
+            disclaimer=header.disclaimer,
+            lessons=tuple(lessons),
+            sources=sources,
+        )
+        for file, finding in rules.course_findings(course, lesson_files):
+            self.report(file, [finding])
+        return None if self.problems else course
 
-    def read_lesson(self, relative: str) -> Lesson | None:
+    def inside(self, relative: str, field: str) -> bool:
+        """Whether a file named in course.yaml stays inside the content folder."""
+        parts = PurePosixPath(relative).parts
+        if relative.startswith(("/", "\\")) or ".." in parts or not relative.endswith(".yaml"):
+            self.problem(
+                COURSE_FILE,
+                f"{relative!r} is not a YAML file inside the content folder",
+                "name lesson files relative to the folder, such as lessons/01_intro.yaml",
+                field=field,
+            )
+            return False
+        return True
+
+    def read_lesson(self, relative: str, source_ids: set[str]) -> Lesson | None:
         raw = self.read_yaml(relative)
+        self.check_wording(relative)
         if raw is None:
             return None
         if not isinstance(raw, Mapping):
             self.problem(relative, "expected a mapping of lesson fields", "see a shipped lesson")
             return None
-        lesson_id = str(raw.get("id", "?"))
-        where = f"lesson {lesson_id}"
+        where = f"lesson {raw.get('id', '?')}"
         raw_questions = raw.get("questions", [])
-        header = _CommentedDict({k: v for k, v in raw.items() if k != "questions"}, raw)
-        lesson = self.structure(header, Lesson, relative, where)
-        if lesson is None:
-            return None
-        self.lesson_files.setdefault(lesson.id, relative)
-        if not _ID_PATTERN.match(lesson.id):
-            self.problem(
-                relative,
-                f"lesson id {lesson.id!r} is not a slug",
-                "use lower-case letters, digits and dashes",
-                where=where,
-                field="id",
-                node=raw,
-                key="id",
-            )
-        self.check_sources(lesson.sources, relative, where, "sources", raw)
-        for index, section in enumerate(lesson.sections):
-            self.check_sources(section.sources, relative, where, f"sections[{index}].sources", raw)
-        if lesson.clinician_box is not None:
-            self.check_sources(lesson.clinician_box.sources, relative, where, "clinician_box", raw)
+        header = self.structure(
+            {k: v for k, v in raw.items() if k != "questions"}, Lesson, relative, where=where
+        )
         if not isinstance(raw_questions, list):
             self.problem(
                 relative,
@@ -390,28 +494,31 @@ class _CourseReader:
                 "write one '- id: ...' per question",
                 where=where,
                 field="questions",
-                node=raw,
-                key="questions",
             )
             raw_questions = []
+        if header is None:
+            return None
         questions = [
-            q for item in raw_questions if (q := self.read_question(item, lesson.id, relative))
+            question
+            for index, item in enumerate(raw_questions)
+            if (question := self.read_question(item, header.id, relative, index)) is not None
         ]
-        return Lesson(**{**attrs.asdict(lesson, recurse=False), "questions": tuple(questions)})
+        lesson = attrs.evolve(header, questions=tuple(questions))
+        self.report(relative, rules.lesson_findings(lesson, source_ids))
+        return lesson
 
-    def read_question(self, raw: Any, lesson_id: str, file: str) -> Question | None:
+    def read_question(self, raw: Any, lesson_id: str, file: str, index: int) -> Question | None:
+        base = f"questions[{index}]"
         if not isinstance(raw, Mapping):
             self.problem(
                 file,
                 "a question must be a mapping",
                 "start it with '- id: ...'",
                 where=f"lesson {lesson_id}",
-                field="questions",
-                node=raw,
+                base=base,
             )
             return None
-        qid = str(raw.get("id", "?"))
-        where = f"question {qid}"
+        where = f"question {raw.get('id', '?')}"
         kind = raw.get("kind")
         cls = QUESTION_CLASSES.get(str(kind))
         if cls is None:
@@ -421,183 +528,56 @@ class _CourseReader:
                 "set 'kind:' to one of " + ", ".join(QUESTION_CLASSES),
                 where=where,
                 field="kind",
-                node=raw,
-                key="kind",
+                base=base,
             )
             return None
-        data = dict(raw)
-        given_lesson = data.setdefault("lesson", lesson_id)
-        if given_lesson != lesson_id:
+        given = raw.get("lesson", lesson_id)
+        if given != lesson_id:
             self.problem(
                 file,
-                f"says it belongs to lesson {given_lesson!r} but sits in lesson {lesson_id!r}",
+                f"says it belongs to lesson {given!r} but sits in lesson {lesson_id!r}",
                 "remove 'lesson:' (the file decides) or move the question",
                 where=where,
                 field="lesson",
-                node=raw,
-                key="lesson",
+                base=base,
             )
             return None
-        question = self.structure(_CommentedDict(data, raw), cls, file, where)
-        if question is None:
-            return None
-        for message, fix, field in _question_problems(question):
-            self.problem(file, message, fix, where=where, field=field, node=raw, key=field or None)
-        self.check_sources(question.sources, file, where, "sources", raw)
-        return question
+        return self.structure({**raw, "lesson": lesson_id}, cls, file, where=where, base=base)
 
-    def check_unique_lessons(self, lessons: list[Lesson]) -> None:
-        seen_lessons: dict[str, Lesson] = {}
-        seen_numbers: set[int] = set()
-        seen_questions: dict[str, str] = {}
-        for lesson in lessons:
-            if lesson.id in seen_lessons:
-                self.problem(
-                    "course.yaml",
-                    f"two lessons have the id {lesson.id!r}",
-                    "give each lesson its own id",
-                    where=f"lesson {lesson.id}",
-                    field="id",
-                )
-            seen_lessons[lesson.id] = lesson
-            if lesson.number in seen_numbers:
-                self.problem(
-                    "course.yaml",
-                    f"two lessons have the number {lesson.number}",
-                    "number the lessons 1, 2, 3, ...",
-                    where=f"lesson {lesson.id}",
-                    field="number",
-                )
-            seen_numbers.add(lesson.number)
-            for question in lesson.questions:
-                if question.id in seen_questions:
-                    self.problem(
-                        self.lesson_files.get(lesson.id, f"lesson {lesson.id}"),
-                        f"duplicate question id {question.id!r} (also in lesson "
-                        f"{seen_questions[question.id]})",
-                        "give every question in the course its own id",
-                        where=f"question {question.id}",
-                        field="id",
-                    )
-                seen_questions[question.id] = lesson.id
+    def read_risk_model(self, source_ids: set[str]) -> RiskModel | None:
+        model = self.read_model(RISK_MODEL_FILE, RiskModel, required=False)
+        self.check_wording(RISK_MODEL_FILE, explorer=True)
+        if model is not None:
+            self.report(RISK_MODEL_FILE, rules.risk_model_findings(model, source_ids))
+        return model
 
-
-class _CommentedDict(dict[str, Any]):
-    """A plain dict (with the lesson filled in) that keeps the YAML node for line numbers."""
-
-    def __init__(self, data: dict[str, Any], node: Any) -> None:
-        super().__init__(data)
-        self.lc = getattr(node, "lc", None)
-
-
-def _question_problems(q: Question) -> Iterator[tuple[str, str, str]]:
-    """Rules a well-formed question must follow beyond its field types: (message, fix, field)."""
-    if not _ID_PATTERN.match(q.id):
-        yield (
-            f"question id {q.id!r} is not a slug",
-            "use lower-case letters, digits and dashes",
-            "id",
-        )
-    if not q.sources:
-        yield "no source given", "cite at least one id from sources.yaml", "sources"
-    if not q.explanation.strip():
-        yield (
-            "the explanation is empty",
-            "explain the right answer in a sentence or two",
-            "explanation",
-        )
-    if isinstance(q, SingleChoiceQuestion | MultipleSelectQuestion):
-        yield from _choice_problems(q.choices, single=isinstance(q, SingleChoiceQuestion))
-    elif isinstance(q, NumericQuestion):
-        if q.tolerance <= 0:
-            yield (
-                "the tolerance must be above zero",
-                "give how far off an answer may be",
-                "tolerance",
+    def read_cases(self, course: Course, model: RiskModel | None) -> tuple[CaseStudy, ...]:
+        data = self.read_model(CASES_FILE, CasesFile, required=False)
+        self.check_wording(CASES_FILE, explorer=True)
+        if data is None:
+            return ()
+        if not (self.root / RISK_MODEL_FILE).exists():
+            self.problem(
+                CASES_FILE,
+                "case studies drive the explorer, and this folder has no risk_model.yaml",
+                "add risk_model.yaml (copy the shipped one), or remove cases.yaml",
             )
-        if q.minimum >= q.maximum:
-            yield "minimum is not below maximum", "set the range a learner may answer in", "minimum"
-        elif not q.minimum <= q.answer <= q.maximum:
-            yield (
-                "the answer lies outside minimum..maximum",
-                "widen the range or fix the answer",
-                "answer",
-            )
-        if q.step <= 0:
-            yield "step must be above zero", "set the input's step, such as 1 or 0.5", "step"
-    elif isinstance(q, MatchingQuestion):
-        yield from _matching_problems(q)
+            return ()
+        findings = list(rules.case_findings(data.cases, course))
+        self.report(CASES_FILE, findings)
+        return () if findings else tuple(spec.to_case() for spec in data.cases)
 
+    def read_glossary(self, source_ids: set[str]) -> tuple[GlossaryTerm, ...]:
+        data = self.read_model(GLOSSARY_FILE, _GlossaryFile, required=False)
+        self.check_wording(GLOSSARY_FILE)
+        if data is None:
+            return ()
+        self.report(GLOSSARY_FILE, rules.glossary_findings(data.terms, source_ids))
+        return data.terms
 
-def _choice_problems(
-    choices: tuple[Choice, ...], *, single: bool
-) -> Iterator[tuple[str, str, str]]:
-    ids = [c.id for c in choices]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        yield (
-            f"duplicate choice id(s) {', '.join(duplicates)}",
-            "give each choice its own id",
-            "choices",
-        )
-    correct = [c for c in choices if c.correct]
-    wrong = [c for c in choices if not c.correct]
-    if len(choices) < 2:
-        yield "fewer than two choices", "offer at least two choices", "choices"
-    if not correct:
-        yield "no choice is marked correct", "mark the right choice with 'correct: true'", "choices"
-    elif single and len(correct) > 1:
-        yield (
-            f"{len(correct)} choices are marked correct in a single-choice question",
-            "mark exactly one, or make it kind: multiple_select",
-            "choices",
-        )
-    if not single and not wrong:
-        yield (
-            "every choice is correct, so partial credit cannot work",
-            "add at least one wrong choice",
-            "choices",
-        )
-    for choice in wrong:
-        if not choice.feedback.strip():
-            yield (
-                f"wrong choice {choice.id!r} has no feedback",
-                "add 'feedback:' saying why this choice is wrong",
-                "choices",
-            )
-
-
-def _matching_problems(q: MatchingQuestion) -> Iterator[tuple[str, str, str]]:
-    left = [i.id for i in q.left]
-    right = [i.id for i in q.right]
-    for name, ids in (("left", left), ("right", right)):
-        if len(set(ids)) != len(ids):
-            yield f"duplicate ids among the {name} items", "give each item its own id", name
-    if len(left) < 2:
-        yield "fewer than two items to match", "add at least two left items", "left"
-    for left_id, right_id in q.pairs.items():
-        if left_id not in left:
-            yield (
-                f"pair for {left_id!r}, which is not a left item",
-                "use ids from 'left:' as the keys of 'pairs:'",
-                "pairs",
-            )
-        if right_id not in right:
-            yield (
-                f"pair {left_id!r} -> {right_id!r}: {right_id!r} is not a right item",
-                "use ids from 'right:' as the values of 'pairs:'",
-                "pairs",
-            )
-    for left_id in left:
-        if left_id not in q.pairs:
-            yield (
-                f"left item {left_id!r} has no pair",
-                f"add '{left_id}: <right id>' under 'pairs:'",
-                "pairs",
-            )
-        if not q.feedback.get(left_id, "").strip():
-            yield (
-                f"left item {left_id!r} has no feedback",
-                f"add '{left_id}: <why>' under 'feedback:'",
-                "feedback",
-            )
+    def read_guide(self, course: Course) -> TeacherGuide | None:
+        guide = self.read_model(GUIDE_FILE, TeacherGuide, required=False)
+        self.check_wording(GUIDE_FILE)
+        if guide is not None:
+            self.report(GUIDE_FILE, rules.guide_findings(guide, course))
+        return guide

@@ -1,29 +1,39 @@
-"""The course as typed, immutable data: what `load_course()` returns.
+"""The course as typed, immutable data: what `load_content()` returns.
 
-The YAML files under `twitchlearn/content/` are structured into these classes by
+The YAML files of a content folder are structured into these classes by
 `twitchlearn.loading`; field names here are the keys a content author writes.
+`Content` is the whole folder: the course (lessons, questions, sources), and the optional
+parts beside it (the explorer's risk model and case studies, the glossary, the teacher
+guide).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal, TypeAlias
 
 import attrs
 
+from twitchlearn.risk import CaseStudy, RiskModel
+
 __all__ = [
     "Choice",
     "ClinicianBox",
+    "Content",
     "Course",
+    "GlossaryTerm",
     "Lesson",
     "MatchItem",
     "MatchingQuestion",
     "MultipleSelectQuestion",
     "NumericQuestion",
+    "PlanStep",
     "Question",
     "QuestionKind",
     "Section",
     "SingleChoiceQuestion",
     "Source",
+    "TeacherGuide",
     "TrueFalseQuestion",
 ]
 
@@ -196,3 +206,60 @@ class Course:
         ids = [lesson.id for lesson in self.lessons]
         index = ids.index(lesson_id)
         return self.lessons[index + 1] if index + 1 < len(ids) else None
+
+
+@attrs.frozen(kw_only=True)
+class GlossaryTerm:
+    """A word a learner meets, explained in plain language (glossary.yaml)."""
+
+    term: str
+    meaning: str
+    sources: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class PlanStep:
+    """One part of a class session in the teacher guide."""
+
+    minutes: int
+    activity: str
+    detail: str
+
+
+@attrs.frozen(kw_only=True)
+class TeacherGuide:
+    """teacher_guide.yaml: the class plan, discussion prompts and the safety note.
+
+    For teachers only (notebooks/teacher/); `prompts` maps lesson ids to their prompts, and
+    a lesson without any gets `generic_prompts`.
+    """
+
+    plan: tuple[PlanStep, ...]
+    safety_note: str
+    generic_prompts: tuple[str, ...]
+    prompts: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+
+    def prompts_for(self, lesson: Lesson) -> tuple[str, ...]:
+        """Prompts for a class talk about `lesson`, ending with the safety note."""
+        return (*self.prompts.get(lesson.id, self.generic_prompts), self.safety_note)
+
+
+@attrs.frozen(kw_only=True)
+class Content:
+    """A whole content folder, checked as one: what `twitchlearn.loading.load_content` returns.
+
+    Only the course (course.yaml, sources.yaml, the lessons) is required. Without
+    risk_model.yaml there is no explorer (and so no case studies); without
+    teacher_guide.yaml the teacher guide shows only the answer key.
+    """
+
+    root: Path
+    course: Course
+    risk_model: RiskModel | None = None
+    cases: tuple[CaseStudy, ...] = ()
+    glossary: tuple[GlossaryTerm, ...] = ()
+    guide: TeacherGuide | None = None
+
+    @property
+    def has_explorer(self) -> bool:
+        return self.risk_model is not None

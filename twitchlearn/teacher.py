@@ -1,22 +1,24 @@
-"""What a teacher sees: a class's results and the teacher guide's data. Pure Python, no widgets.
+"""What a teacher sees of a class: results computed from the progress store. No widgets.
 
-Results (`learner_progress`, `question_difficulty`, `common_wrong_answers`) read one class
-from a `ProgressStore`. When a learner answered a question more than once, `policy` says
-which attempt counts: "first", "last" or "best" (the highest score, the earliest of equals),
-as in `twitchlearn export`. Attempts at question ids the course no longer has are left out.
+`learner_progress`, `question_difficulty` and `common_wrong_answers` read one class from a
+`ProgressStore`. When a learner answered a question more than once, `policy` says which
+attempt counts ("first", "last" or "best"), through `twitchlearn.attempts.counted`, as in
+`twitchlearn export`. Attempts at question ids the course no longer has are left out.
 
-The guide (`CLASS_PLAN`, `discussion_prompts`, `answer_key`) is for the teacher only: the
-answer key must never reach the learners' app, so only notebooks/teacher/ uses it.
+The teacher guide's plan, prompts and safety note are content (teacher_guide.yaml, in
+`Content.guide`); `answer_key` lists every question with its right answer. The answer key
+must never reach the learners' app, so only notebooks/teacher/ uses it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Final
 
 import attrs
 
+from twitchlearn.attempts import Answer, CountedAttempt, Policy, counted
 from twitchlearn.models import (
     Course,
     Lesson,
@@ -28,22 +30,17 @@ from twitchlearn.models import (
     TrueFalseQuestion,
 )
 from twitchlearn.scoring import right_answer_text
-from twitchlearn.store import POLICIES, Answer, Attempt, Policy, ProgressStore
+from twitchlearn.storage import ProgressStore
 
 __all__ = [
-    "CLASS_PLAN",
     "EXPORT_COMMAND",
     "KeyEntry",
     "LearnerProgress",
-    "PlanStep",
     "QuestionDifficulty",
     "WrongAnswer",
     "answer_key",
     "answer_text",
-    "class_codes",
     "common_wrong_answers",
-    "counted",
-    "discussion_prompts",
     "learner_progress",
     "question_difficulty",
     "wrong_parts",
@@ -100,9 +97,8 @@ class WrongAnswer:
     count: int
 
 
-def class_codes(store: ProgressStore) -> list[str]:
-    """Every class code with at least one attempt, sorted."""
-    return sorted({attempt.class_code for attempt in store.attempts()})
+def _counted(store: ProgressStore, class_code: str, policy: Policy) -> list[CountedAttempt]:
+    return counted(store.attempts(class_code=class_code), policy)
 
 
 def learner_progress(
@@ -110,7 +106,7 @@ def learner_progress(
 ) -> list[LearnerProgress]:
     """One entry per learner with an attempt in the class, sorted by name (case-folded)."""
     mine: dict[str, list[tuple[float, bool]]] = {}
-    for chosen in store.counted_attempts(class_code, policy):
+    for chosen in _counted(store, class_code, policy):
         if chosen.question_id in course.questions:
             mine.setdefault(chosen.learner, []).append((chosen.score, chosen.correct))
     total = len(course.questions)
@@ -132,7 +128,7 @@ def question_difficulty(
     """Every question of the course in course order, with how many answered and got it right."""
     answered: Counter[str] = Counter()
     right: Counter[str] = Counter()
-    for chosen in store.counted_attempts(class_code, policy):
+    for chosen in _counted(store, class_code, policy):
         answered[chosen.question_id] += 1
         right[chosen.question_id] += int(chosen.correct)
     return [
@@ -147,20 +143,6 @@ def question_difficulty(
     ]
 
 
-def counted(attempts: Iterable[Attempt], policy: Policy) -> list[Attempt]:
-    """Per learner and question, the attempt that counts under `policy` (as the store's
-    `counted_attempts` picks it), in the order the attempts were saved."""
-    if policy not in POLICIES:
-        raise ValueError(f"Unknown policy {policy!r}; use 'first', 'last' or 'best'.")
-    chosen: dict[tuple[str, str], Attempt] = {}
-    for attempt in sorted(attempts, key=lambda a: a.id):
-        key = (attempt.learner, attempt.question_id)
-        held = chosen.get(key)
-        if held is None or policy == "last" or (policy == "best" and attempt.score > held.score):
-            chosen[key] = attempt
-    return sorted(chosen.values(), key=lambda a: a.id)
-
-
 def common_wrong_answers(
     store: ProgressStore, course: Course, class_code: str, policy: Policy, *, limit: int = 10
 ) -> list[WrongAnswer]:
@@ -170,7 +152,7 @@ def common_wrong_answers(
     a matching answer counts each item matched wrongly.
     """
     tally: Counter[tuple[str, str]] = Counter()
-    for attempt in counted(store.attempts(class_code=class_code), policy):
+    for attempt in _counted(store, class_code, policy):
         question = course.questions.get(attempt.question_id)
         if question is None or attempt.correct:
             continue
@@ -223,96 +205,7 @@ def answer_text(question: Question, answer: Answer) -> str:
     return str(answer)
 
 
-# --- the teacher guide -------------------------------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class PlanStep:
-    minutes: int
-    activity: str
-    detail: str
-
-
-CLASS_PLAN: Final[tuple[PlanStep, ...]] = (
-    PlanStep(
-        minutes=5,
-        activity="Introduction",
-        detail=(
-            "Read the course disclaimer aloud: the course teaches, it does not diagnose. "
-            "Anyone worried about their own health should talk to a doctor or nurse."
-        ),
-    ),
-    PlanStep(
-        minutes=25,
-        activity="Two lessons in pairs",
-        detail=(
-            "Learners work in pairs through two lessons you choose, taking turns to read "
-            "and answering the Check yourself questions together."
-        ),
-    ),
-    PlanStep(
-        minutes=10,
-        activity="Discussion",
-        detail=(
-            "Use the discussion prompts of the two lessons. Keep talk general: do not "
-            "discuss or guess at anyone's own symptoms."
-        ),
-    ),
-    PlanStep(
-        minutes=5,
-        activity="Exit quiz",
-        detail=(
-            "Each learner answers three questions alone. Look at the class dashboard "
-            "afterwards to see which questions were hardest."
-        ),
-    ),
-)
-
-_SAFETY: Final = (
-    "Remind the class: this course cannot say what causes anyone's twitches. "
-    "Do not stop a prescribed medicine without advice from a doctor or pharmacist."
-)
-
-_PROMPTS: Final[dict[str, tuple[str, ...]]] = {
-    "what-is-twitching": (
-        "How would you explain the difference between a twitch, a cramp and a tremor?",
-        "Why do you think so many healthy people have twitches at some time?",
-    ),
-    "causes": (
-        "Which everyday things in the lesson can make twitching more likely?",
-        "Why should someone talk to a doctor or pharmacist before stopping a medicine?",
-    ),
-    "symptoms": (
-        "Which signs mean it is time to see a doctor, and which are common and harmless?",
-        "Why is feeling weak not the same as being weak?",
-    ),
-    "diagnosis": (
-        "What does a doctor usually do first, and why is a normal check reassuring?",
-        "Why does not everyone with twitches need a nerve test?",
-    ),
-    "treatment": (
-        "Why does treatment depend on the cause?",
-        "What can people try themselves, and when should they ask for help?",
-    ),
-    "anxiety": (
-        "How can worry and twitching feed each other?",
-        "What kinds of help for anxiety did the lesson describe?",
-    ),
-    "prevention": (
-        "Which steps have good evidence, and which have little or none?",
-        "What does it mean when a study finds no evidence for something?",
-    ),
-}
-
-_GENERIC_PROMPTS: Final = (
-    "What was new or surprising in this lesson?",
-    "What would you tell a friend about it, in one sentence?",
-)
-
-
-def discussion_prompts(lesson: Lesson) -> tuple[str, ...]:
-    """Plain-language prompts for a class talk about `lesson`, ending with the safety note."""
-    return (*_PROMPTS.get(lesson.id, _GENERIC_PROMPTS), _SAFETY)
+# --- the answer key ----------------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from twitchlearn.app import notebooks
+from twitchlearn.loading import load_content
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -23,22 +25,12 @@ OUTLINE = [
 ]
 
 
-def _builder():  # tools/ is not a package; load the script the maintainers run
-    script = ROOT / "tools" / "build_notebooks.py"
-    spec = importlib.util.spec_from_file_location("build_notebooks", script)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_committed_notebooks_are_the_generated_ones() -> None:
-    built = _builder().build()
+    built = notebooks.build(load_content())
     on_disk = {path.name: path.read_text(encoding="utf-8") for path in NOTEBOOKS}
-    assert sorted(on_disk) == sorted(built), "run: .venv/bin/python tools/build_notebooks.py"
+    assert sorted(on_disk) == sorted(built), "run: make notebooks"
     for name, text in built.items():
-        assert on_disk[name] == text, f"{name} differs: run python tools/build_notebooks.py"
+        assert on_disk[name] == text, f"{name} differs: run make notebooks"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

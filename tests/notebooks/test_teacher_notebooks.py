@@ -10,11 +10,11 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from twitchlearn.loading import load_course
+from twitchlearn.app import notebooks
+from twitchlearn.loading import load_content, load_course
 from twitchlearn.models import SingleChoiceQuestion
 from twitchlearn.scoring import grade
-from twitchlearn.server import prepare_app_dir
-from twitchlearn.store import ProgressStore
+from twitchlearn.storage.sqlite import SQLiteStore
 
 ROOT = Path(__file__).resolve().parents[2]
 TEACHER = ROOT / "notebooks" / "teacher"
@@ -33,7 +33,8 @@ def test_stored_without_outputs(path: Path) -> None:
 
 
 def test_teacher_notebooks_stay_out_of_the_learners_app(tmp_path: Path) -> None:
-    app = prepare_app_dir(ROOT / "notebooks", tmp_path / "app")
+    app = tmp_path / "app"
+    notebooks.write(load_content(), app)  # what `twitchlearn serve` serves
     served = {p.relative_to(app).as_posix() for p in app.rglob("*")}
     teacher_names = {p.name for p in TEACHER.glob("*.ipynb")}
     assert teacher_names == {GUIDE.name, DASHBOARD.name}
@@ -48,7 +49,7 @@ def test_teacher_notebooks_stay_out_of_the_learners_app(tmp_path: Path) -> None:
 def _fill(db: Path, class_code: str) -> None:
     course = load_course()
     questions = [q for q in course.questions.values() if isinstance(q, SingleChoiceQuestion)]
-    with ProgressStore(db) as store:
+    with SQLiteStore(db) as store:
         for n, learner in enumerate(LEARNERS):
             for question in questions[: 3 + 2 * n]:
                 choice = question.choices[n % len(question.choices)].id

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import textstat
 
-from twitchlearn import load_course
 from twitchlearn.errors import ContentError
+from twitchlearn.loading import CONTENT_DIR, load_content, read_content
 from twitchlearn.models import (
     MatchingQuestion,
     MultipleSelectQuestion,
@@ -19,18 +19,22 @@ from twitchlearn.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
-from twitchlearn.progress import ProgressTracker
-from twitchlearn.risk import CASES_FILE, CaseStudy, Level, RiskFactors, assess, cases, check_cases
+from twitchlearn.risk import CaseStudy, Level, RiskFactors, RiskModel, assess
+from twitchlearn.session import LearnerSession, ProgressTracker
 from twitchlearn.ui.cases import (
     PREDICTIONS,
     SEE_CLINICIAN,
     CaseStudiesView,
     expected_prediction,
 )
-from twitchlearn.ui.explorer import ExplorerView, explorer_with_cases
+from twitchlearn.ui.explorer import ExplorerView
+from twitchlearn.ui.pages import ExplorerPage
 
-COURSE = load_course()
-CASES = cases()
+CONTENT = load_content()
+assert CONTENT.risk_model is not None, "the shipped course has an explorer"
+MODEL: RiskModel = CONTENT.risk_model
+COURSE = CONTENT.course
+CASES = CONTENT.cases
 CASE_QUESTIONS = [qid for case in CASES for qid in case.question_ids]
 
 
@@ -53,7 +57,6 @@ def right_answer(q: Question) -> object:
 
 
 def test_every_case_has_questions_in_a_lesson() -> None:
-    check_cases(COURSE)
     assert len(CASES) >= 5
     for case in CASES:
         assert case.question_ids, f"case {case.id} has no questions"
@@ -98,22 +101,35 @@ def test_lesson_7_points_to_the_explorer() -> None:
     assert any("the twitch explorer" in s.body for s in lesson.sections)
 
 
-def test_check_cases_names_an_unknown_question(tmp_path: Path) -> None:
-    copy = tmp_path / "cases.yaml"
-    text = CASES_FILE.read_text(encoding="utf-8")
-    copy.write_text(text.replace("[case-sam-jog]", "[case-no-such-question]"), encoding="utf-8")
+def _copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "c"
+    shutil.copytree(CONTENT_DIR, folder)
+    return folder
+
+
+def test_reading_names_a_case_question_that_is_not_in_the_course(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "cases.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "[case-sam-jog]" in text, "the test's anchor is no longer in cases.yaml"
+    path.write_text(text.replace("[case-sam-jog]", "[case-no-such-question]"), encoding="utf-8")
     with pytest.raises(ContentError) as caught:
-        check_cases(COURSE, copy)
+        read_content(folder)
     message = str(caught.value)
     assert "case-no-such-question" in message
     assert "after-marathon" in message
     line = text.splitlines().index("    question_ids: [case-sam-jog]") + 1
-    assert f"cases.yaml:{line}" in message
+    assert f"cases.yaml:{line}, case after-marathon" in message
+    (problem,) = caught.value.problems
+    assert problem.file == "cases.yaml"
+    assert problem.line == line
+    assert problem.field.endswith(".question_ids[0]")
+    assert "add the question to a lesson" in problem.fix
+    assert f"Fix: {problem.fix}" in message
 
 
-def test_check_cases_accepts_the_shipped_copy(tmp_path: Path) -> None:
-    shutil.copy(CASES_FILE, tmp_path / "cases.yaml")
-    check_cases(COURSE, tmp_path / "cases.yaml")
+def test_reading_accepts_the_shipped_copy(tmp_path: Path) -> None:
+    assert read_content(_copy(tmp_path)).cases == CASES
 
 
 # --- the expected predictions agree with each case's take-away ----------------------------
@@ -139,9 +155,9 @@ TAKEAWAY_WORDS = {
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_prediction_from_assess_matches_the_takeaway(case: CaseStudy) -> None:
-    assert expected_prediction(case) == EXPECTED[case.id]
+    assert expected_prediction(case, MODEL) == EXPECTED[case.id]
     assert TAKEAWAY_WORDS[case.id] in case.takeaway
-    result = assess(case.factors)
+    result = assess(case.factors, MODEL)
     if case.id == "new-asthma-inhaler":
         assert result.contribution("medications").points == 0
     if case.id == "eyelid-after-poor-sleep":
@@ -150,7 +166,7 @@ def test_prediction_from_assess_matches_the_takeaway(case: CaseStudy) -> None:
     if case.id == "after-marathon":
         assert result.contribution("exercise").points > 0
         jog = RiskFactors(exercise="moderate")
-        assert assess(jog).contribution("exercise").points == 0
+        assert assess(jog, MODEL).contribution("exercise").points == 0
 
 
 # --- the view ---------------------------------------------------------------------------------
@@ -163,12 +179,12 @@ def tracker() -> ProgressTracker:
 
 @pytest.fixture
 def explorer() -> ExplorerView:
-    return ExplorerView()
+    return ExplorerView(MODEL)
 
 
 @pytest.fixture
 def view(explorer: ExplorerView, tracker: ProgressTracker) -> CaseStudiesView:
-    return CaseStudiesView(explorer, tracker)
+    return CaseStudiesView(explorer, CASES, tracker)
 
 
 def test_one_card_per_case_with_escaped_text(view: CaseStudiesView) -> None:
@@ -194,7 +210,7 @@ def test_text_is_escaped(explorer: ExplorerView, tracker: ProgressTracker) -> No
         takeaway="<u>t</u>",
         question_ids=(),
     )
-    card = CaseStudiesView(explorer, tracker, (case,)).cards[0]
+    card = CaseStudiesView(explorer, (case,), tracker).cards[0]
     assert "&lt;b&gt;Bold&lt;/b&gt;" in card.story.value
     assert "<script>" not in card.story.value
     assert "&lt;i&gt;" in card.prompt.value
@@ -215,7 +231,7 @@ def test_set_button_applies_the_case_once(view: CaseStudiesView, explorer: Explo
     view.card("exam-week-coffee").set_button.click()
     assert explorer.factors() == by_id("exam-week-coffee").factors
     assert "tl-override" not in explorer.summary.value
-    assert assess(by_id("exam-week-coffee").factors).level_label in explorer.summary.value
+    assert assess(by_id("exam-week-coffee").factors, MODEL).level_label in explorer.summary.value
 
 
 def test_a_right_prediction(view: CaseStudiesView) -> None:
@@ -280,11 +296,15 @@ def test_case_questions_are_graded_through_the_tracker(
 def test_earlier_answers_show_again(tracker: ProgressTracker, explorer: ExplorerView) -> None:
     qid = by_id("weak-hand").question_ids[0]
     tracker.submit(qid, right_answer(COURSE.questions[qid]))
-    card = CaseStudiesView(explorer, tracker).card("weak-hand")
+    card = CaseStudiesView(explorer, CASES, tracker).card("weak-hand")
     assert "Correct." in card.questions[0].feedback.value
 
 
-def test_explorer_with_cases(tracker: ProgressTracker) -> None:
-    box = explorer_with_cases(tracker)
-    assert "tl-explorer" in box.children[0]._dom_classes
-    assert "tl-case-studies" in box.children[1]._dom_classes
+def test_explorer_page_puts_the_case_studies_under_the_explorer() -> None:
+    page = ExplorerPage(LearnerSession(CONTENT))
+    assert "tl-explorer" in page.explorer_view().widget._dom_classes
+    studies = page.cases()
+    assert isinstance(studies, CaseStudiesView)
+    assert "tl-case-studies" in studies.widget._dom_classes
+    assert studies.explorer is page.explorer_view()
+    assert [card.case.id for card in studies.cards] == [c.id for c in CASES]

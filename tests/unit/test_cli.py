@@ -1,4 +1,5 @@
-"""`twitchlearn check`: a one-line summary on good content, file, field and fix on bad."""
+"""The `twitchlearn` command: `check` (a one-line summary on good content; file, line, field
+and fix on bad, in every file of the folder), and how `serve` passes its options on."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ import pytest
 from ruamel.yaml import YAML
 
 from tests.conftest import LESSON_01
-from twitchlearn.cli import main
+from twitchlearn.app import defaults
+from twitchlearn.app.cli import build_parser, main
 from twitchlearn.loading import CONTENT_DIR
 
 KINDS = ("matching", "multiple_select", "numeric", "single_choice", "true_false")
 SUMMARY = re.compile(
     r"^OK: (?P<lessons>\d+) lessons, (?P<questions>\d+) questions \((?P<kinds>[^)]*)\), "
-    r"(?P<sources>\d+) sources in (?P<folder>.+)$"
+    r"(?P<sources>\d+) sources, (?P<extras>[^/]*) in (?P<folder>.+)$"
 )
 
 
@@ -111,6 +113,86 @@ def test_check_broken_folder_with_the_console_script(content_dir: Path) -> None:
     assert re.search(r"sources\.yaml:\d+: not valid YAML", result.stderr), result.stderr
 
 
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        (
+            "risk_model.yaml",
+            "This explorer is a teaching model.",
+            "Your ALS risk is 5%.",
+            "field 'about': forbidden wording '%'",
+        ),
+        (
+            "risk_model.yaml",
+            "direction: lower_is_more",
+            "direction: downwards",
+            "field 'factors.sleep.direction': 'downwards' is not one of the allowed values. "
+            "Fix: use one of higher_is_more, lower_is_more",
+        ),
+        (
+            "cases.yaml",
+            "case-maya-cups",
+            "case-no-such-question",
+            "question 'case-no-such-question' is not in any lesson of the course",
+        ),
+        (
+            "cases.yaml",
+            "Maya is a student.",
+            "Maya read about ALS online.",
+            "forbidden wording 'ALS'",
+        ),
+        (
+            "teacher_guide.yaml",
+            "minutes: 25",
+            "minutes: -25",
+            "field 'plan[1].minutes': a step must take some minutes. Fix: give the minutes",
+        ),
+        (
+            "teacher_guide.yaml",
+            "How can worry and twitching feed each other?",
+            "What is the chance of MND for a twitcher?",
+            "field 'prompts.anxiety[0]': forbidden wording 'chance of MND'",
+        ),
+    ],
+)
+def test_check_names_file_line_and_fix_in_every_file_of_the_folder(
+    tmp_path: Path, file: str, old: str, new: str, expected: str
+) -> None:
+    folder = tmp_path / "course"
+    shutil.copytree(CONTENT_DIR, folder)
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = next(n for n, row in enumerate(path.read_text().splitlines(), 1) if new in row)
+    result = run_check(str(folder))
+    assert result.returncode == 1
+    problems = [row for row in result.stderr.splitlines() if expected in row]
+    assert len(problems) == 1, result.stderr
+    # the line of the field: the line edited, or the key just above a folded text
+    found = re.match(rf"  - {re.escape(file)}:(\d+), ", problems[0])
+    assert found, problems[0]
+    assert int(found[1]) in {line, line - 1}, (line, problems[0])
+    assert "Fix: " in problems[0]
+
+
+def test_check_reads_the_folder_in_the_environment(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TWITCHLEARN_CONTENT", str(content_dir))
+    assert main(["check"]) == 0
+    match = SUMMARY.match(capsys.readouterr().out.strip())
+    assert match
+    assert int(match["lessons"]) == 1
+    assert "no explorer" in match["extras"]
+
+
+def test_notebooks_writes_one_page_per_lesson(tmp_path: Path, content_dir: Path) -> None:
+    assert main(["notebooks", str(tmp_path / "out"), "--content", str(content_dir)]) == 0
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == ["00_start_here.ipynb", "01_what_is_twitching.ipynb", "09_review.ipynb"]
+
+
 def test_check_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(tmp_path / "nowhere")]) == 1
     assert "content folder not found" in capsys.readouterr().err
@@ -129,7 +211,7 @@ def test_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
     """What `twitchlearn serve` would pass to `server.run` (the server is not started)."""
-    from twitchlearn import server
+    from twitchlearn.app import server
 
     calls: list[dict[str, object]] = []
     monkeypatch.setattr(server, "run", lambda **kwargs: calls.append(kwargs))
@@ -137,16 +219,9 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
 
 
 @pytest.mark.parametrize(
-    ("argv", "pool"),
-    [
-        ([], 2),
-        (["--pool-size", "5"], 5),
-        (["--class-size", "30"], 30),
-        (["--class-size", "30", "--pool-size", "5"], 30),
-        (["--pool-size", "5", "--class-size", "0"], 0),
-    ],
+    ("argv", "pool"), [([], 2), (["--class-size", "30"], 30), (["--class-size", "0"], 0)]
 )
-def test_class_size_sets_the_start_page_pool_and_wins_over_pool_size(
+def test_class_size_sets_the_start_page_pool(
     served: list[dict[str, object]],
     capsys: pytest.CaptureFixture[str],
     argv: list[str],
@@ -154,9 +229,43 @@ def test_class_size_sets_the_start_page_pool_and_wins_over_pool_size(
 ) -> None:
     assert main(["serve", "--no-browser", *argv]) == 0
     assert [call["pool_size"] for call in served] == [pool]
-    out = capsys.readouterr().out
-    if "--class-size" in argv:
-        assert f"Keeping {pool} kernels warm for a class of" in out
+    assert f"Keeping {pool} start-page kernels warm" in capsys.readouterr().out
+
+
+def test_there_is_no_second_option_for_the_pool(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["serve", "--pool-size", "5"])
+    assert "unrecognized arguments: --pool-size" in capsys.readouterr().err
+
+
+def test_serve_passes_the_content_folder_and_refuses_a_broken_one(
+    served: list[dict[str, object]], content_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", "--no-browser", "--content", str(content_dir)]) == 0
+    assert [call["content"] for call in served] == [content_dir]
+    qid = break_numeric_tolerance(content_dir)
+    assert main(["serve", "--no-browser", "--content", str(content_dir)]) == 1
+    assert f"question {qid}, field 'tolerance'" in capsys.readouterr().err
+    assert len(served) == 1  # Voila never started for the broken folder
+
+
+def test_the_options_defaults_are_the_servers(served: list[dict[str, object]]) -> None:
+    assert main(["serve", "--no-browser"]) == 0
+    [call] = served
+    assert call["pool_size"] == defaults.DEFAULT_CLASS_SIZE
+    assert call["refill_at_once"] == defaults.DEFAULT_REFILL_AT_ONCE
+    assert call["cull_idle_seconds"] == defaults.DEFAULT_CULL_IDLE_SECONDS
+    assert call["port"] == defaults.DEFAULT_PORT
+    from twitchlearn.app.server import PoolSafeKernelManager
+
+    assert PoolSafeKernelManager.refill_at_once.default_value == defaults.DEFAULT_REFILL_AT_ONCE
+
+
+def test_the_help_describes_every_command() -> None:
+    text = build_parser().format_help()
+    for command in ("check", "serve", "export", "notebooks"):
+        assert command in text
+    assert "arrive" not in text
 
 
 def test_class_size_must_not_be_negative(
@@ -170,14 +279,13 @@ def test_class_size_must_not_be_negative(
 
 
 def test_a_class_sized_pool_preheats_that_many_start_page_kernels() -> None:
-    from twitchlearn.server import START_NOTEBOOK, start_pool_size, voila_config
+    from twitchlearn.app.server import voila_config
+    from twitchlearn.site import START_PAGE
 
-    config = voila_config(
-        port=1, open_browser=False, pool_size=start_pool_size(2, 30), cull_idle_seconds=120
-    )
+    config = voila_config(port=1, open_browser=False, pool_size=30, cull_idle_seconds=120)
     assert config.VoilaConfiguration.preheat_kernel is True
     pools = config.VoilaKernelManager.kernel_pools_config
-    assert pools[START_NOTEBOOK] == {"pool_size": 30}
+    assert pools[START_PAGE] == {"pool_size": 30}
     assert pools["default"] == {"pool_size": 0}
 
 
@@ -187,7 +295,7 @@ def test_a_class_sized_pool_preheats_that_many_start_page_kernels() -> None:
 def test_refill_at_once_reaches_the_kernel_manager(
     served: list[dict[str, object]], argv: list[str], limit: int
 ) -> None:
-    from twitchlearn.server import voila_config
+    from twitchlearn.app.server import voila_config
 
     assert main(["serve", "--no-browser", "--class-size", "30", *argv]) == 0
     assert [call["refill_at_once"] for call in served] == [limit]
@@ -206,7 +314,7 @@ def test_refill_at_once_must_not_be_negative(served: list[dict[str, object]]) ->
 def test_kernels_use_unix_sockets() -> None:
     """No TCP ports to race for: ~30 kernels started at once sometimes died with
     "ZMQError: Address already in use"."""
-    from twitchlearn.server import voila_config
+    from twitchlearn.app.server import voila_config
 
     config = voila_config(port=1, open_browser=False, pool_size=30, cull_idle_seconds=120)
     assert config.KernelManager.transport == "ipc"

@@ -9,17 +9,29 @@ from typing import Any
 
 import pytest
 
-from twitchlearn import risk
-from twitchlearn.risk import Hydration, Medication, RedFlag, RiskFactors, assess, presets
+from twitchlearn.loading import load_content
+from twitchlearn.risk import (
+    Hydration,
+    Medication,
+    RedFlag,
+    RiskFactors,
+    RiskModel,
+    assess,
+    presets,
+)
 from twitchlearn.ui import explorer as explorer_module
 from twitchlearn.ui.chart import PLOTLY_MIME
+from twitchlearn.ui.common import FRIENDLY_ERROR
 from twitchlearn.ui.explorer import EVIDENCE_COLOURS, ExplorerView
-from twitchlearn.ui.quiz import FRIENDLY_ERROR
+
+_MODEL = load_content().risk_model
+assert _MODEL is not None, "the shipped course has an explorer"
+MODEL: RiskModel = _MODEL
 
 
 @pytest.fixture
 def view() -> ExplorerView:
-    return ExplorerView()
+    return ExplorerView(MODEL)
 
 
 def sent(view: ExplorerView) -> dict[str, Any]:
@@ -40,7 +52,7 @@ def bars(view: ExplorerView) -> dict[str, int]:
 
 def test_starts_at_the_defaults(view: ExplorerView) -> None:
     assert view.factors() == RiskFactors()
-    expected = assess(RiskFactors())
+    expected = assess(RiskFactors(), MODEL)
     assert bar(view)["x"] == [c.points for c in expected.contributions]
     assert expected.level_label in view.summary.value
     assert "tl-override" not in view.summary.value
@@ -54,10 +66,11 @@ def test_slider_changes_chart_and_summary(view: ExplorerView) -> None:
     after = bars(view)
     assert after != before_bars
     assert (
-        after["Caffeine"] == assess(RiskFactors(caffeine_mg=1000)).contribution("caffeine").points
+        after["Caffeine"]
+        == assess(RiskFactors(caffeine_mg=1000), MODEL).contribution("caffeine").points
     )
     assert view.summary.value != before_summary
-    caffeine = assess(RiskFactors(caffeine_mg=1000)).contribution("caffeine")
+    caffeine = assess(RiskFactors(caffeine_mg=1000), MODEL).contribution("caffeine")
     assert "1000 mg" in view.summary.value
     assert caffeine.evidence_label in view.summary.value
     for source in caffeine.sources:
@@ -81,7 +94,7 @@ def test_every_control_reaches_the_model(view: ExplorerView) -> None:
         medications=["diuretic"],
     )
     assert view.factors() == expected
-    result = assess(expected)
+    result = assess(expected, MODEL)
     assert bar(view)["x"] == [c.points for c in result.contributions]
     assert result.level_label in view.summary.value
     colours = bar(view)["marker"]["color"]
@@ -90,7 +103,7 @@ def test_every_control_reaches_the_model(view: ExplorerView) -> None:
 
 def test_red_flag_overrides_the_level(view: ExplorerView) -> None:
     view.apply_preset("exam-week")
-    level_label = assess(presets()["exam-week"].factors).level_label
+    level_label = assess(presets(MODEL)["exam-week"].factors, MODEL).level_label
     assert level_label in view.summary.value
     view.red_flags[RedFlag.WEAKNESS].value = True
     summary = view.summary.value
@@ -102,15 +115,15 @@ def test_red_flag_overrides_the_level(view: ExplorerView) -> None:
     assert level_label in view.summary.value
 
 
-@pytest.mark.parametrize("preset_id", list(presets()))
+@pytest.mark.parametrize("preset_id", list(presets(MODEL)))
 def test_preset_sets_every_control_and_updates_once(view: ExplorerView, preset_id: str) -> None:
-    preset = presets()[preset_id]
+    preset = presets(MODEL)[preset_id]
     view.red_flags[RedFlag.SPREADING].value = True  # a preset clears the checklist too
     before = view.updates
     view.preset_buttons[preset_id].click()
     assert view.factors() == preset.factors
     assert view.updates == before + 1
-    result = assess(preset.factors)
+    result = assess(preset.factors, MODEL)
     assert bar(view)["x"] == [c.points for c in result.contributions]
     assert result.headline in view.summary.value
 
@@ -122,7 +135,7 @@ def test_start_again_resets(view: ExplorerView) -> None:
 
 
 def test_no_percentages_in_anything_shown(view: ExplorerView) -> None:
-    settings = [p.factors for p in presets().values()]
+    settings = [p.factors for p in presets(MODEL).values()]
     settings.append(
         RiskFactors(
             caffeine_mg=1200,
@@ -145,7 +158,7 @@ def test_no_percentages_in_anything_shown(view: ExplorerView) -> None:
 
 
 def test_about_and_disclaimer_are_shown(view: ExplorerView) -> None:
-    model = risk.load_model()
+    model = MODEL
     assert "teaching model" in view.about.value
     assert "not medical advice" in view.about.value
     assert model.disclaimer.split(".")[0] in view.about.value
@@ -187,7 +200,7 @@ def test_each_redraw_sends_one_small_figure(view: ExplorerView) -> None:
     # The figure alone (a FigureWidget sent about 5 MB of plotly.js with its state).
     assert size < 8_000, size
     output = view.chart.widget.outputs[0]
-    caffeine = assess(view.factors()).contribution("caffeine")
+    caffeine = assess(view.factors(), MODEL).contribution("caffeine")
     assert f"Caffeine: {caffeine.points} point" in output["data"]["text/plain"]
 
 
@@ -196,8 +209,11 @@ def test_the_explorer_never_imports_plotly() -> None:
     chart in the browser, the kernel sends plain JSON."""
     code = (
         "import sys\n"
-        "from twitchlearn.ui.explorer import explorer_with_cases\n"
-        "explorer_with_cases()\n"
+        "from twitchlearn.loading import load_content\n"
+        "from twitchlearn.session import LearnerSession\n"
+        "from twitchlearn.ui.pages import ExplorerPage\n"
+        "page = ExplorerPage(LearnerSession(load_content()))\n"
+        "page.explorer_view(), page.cases()\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'plotly', 'anywidget'}))"
     )
     out = subprocess.run(

@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 
 from tests.conftest import LESSON_01
 from twitchlearn.errors import ContentError
-from twitchlearn.loading import CONTENT_DIR, load_course, load_data_file, read_course
+from twitchlearn.loading import CONTENT_DIR, load_content, load_course, read_content
 from twitchlearn.models import Course
 
 Data = Any  # a ruamel CommentedMap
@@ -81,7 +81,7 @@ def problem_pattern(*, file: str, where: str = "", field: str = "", message: str
 
 def expect_problem(folder: Path, **pattern: str) -> ContentError:
     with pytest.raises(ContentError, match=problem_pattern(**pattern)) as info:
-        read_course(folder)
+        read_content(folder)
     return info.value
 
 
@@ -231,7 +231,7 @@ def test_unknown_course_yaml_field_is_reported(content_dir: Path) -> None:
     # course.yaml is read by hand (not by cattrs); a typo there must not pass silently either.
     edit_yaml(content_dir, "course.yaml", lambda d: d.insert(1, "subtitel", "A short course"))
     with pytest.raises(ContentError, match=r"course\.yaml.*subtitel") as info:
-        read_course(content_dir)
+        read_content(content_dir)
     assert any("unknown field" in p.message for p in info.value.problems)
 
 
@@ -332,7 +332,7 @@ def test_duplicate_lesson_id(content_dir: Path) -> None:
         content_dir,
         file="course.yaml",
         where=f"lesson {lesson_id(content_dir)}",
-        field="id",
+        field="lessons[1]",
         message=f"two lessons have the id '{lesson_id(content_dir)}'",
         fix="give each lesson its own id",
     )
@@ -444,16 +444,18 @@ def test_wrong_choice_without_feedback(content_dir: Path) -> None:
     removed: list[str] = []
 
     def change(q: Data) -> None:
-        wrong = next(c for c in q["choices"] if not c.get("correct", False))
+        index, wrong = next(
+            (i, c) for i, c in enumerate(q["choices"]) if not c.get("correct", False)
+        )
         del wrong["feedback"]
-        removed.append(str(wrong["id"]))
+        removed.extend([str(wrong["id"]), str(index)])
 
     qid = edit_question(content_dir, "single_choice", change)
     expect_problem(
         content_dir,
         file=LESSON_01,
         where=f"question {qid}",
-        field="choices",
+        field=f"choices[{removed[1]}].feedback",
         message=f"wrong choice '{removed[0]}' has no feedback",
         fix="add 'feedback:' saying why this choice is wrong",
     )
@@ -474,7 +476,7 @@ def test_matching_pair_to_a_right_item_that_does_not_exist(content_dir: Path) ->
         content_dir,
         file=LESSON_01,
         where=f"question {qid}",
-        field="pairs",
+        field=f"pairs.{left[0]}",
         message=f"pair '{left[0]}' -> 'nowhere': 'nowhere' is not a right item",
         fix="use ids from 'right:' as the values of 'pairs:'",
     )
@@ -544,7 +546,7 @@ def test_all_problems_are_reported_at_once(content_dir: Path) -> None:
     numeric = edit_question(content_dir, "numeric", lambda q: q.update(tolerance=-1))
     matching = edit_question(content_dir, "matching", lambda q: q.update(kind="matchup"))
     with pytest.raises(ContentError, match="2 problems in the course content") as info:
-        read_course(content_dir)
+        read_content(content_dir)
     problems = info.value.problems
     assert len(problems) == 2, str(info.value)
     assert {p.where for p in problems} == {f"question {numeric}", f"question {matching}"}
@@ -556,51 +558,167 @@ def test_problems_in_different_files_are_reported_together(content_dir: Path) ->
     edit_question(content_dir, "numeric", lambda q: q.update(tolerance=0))
     edit_yaml(content_dir, "course.yaml", lambda d: d["lessons"].append("lessons/09_gone.yaml"))
     with pytest.raises(ContentError) as info:
-        read_course(content_dir)
+        read_content(content_dir)
     assert {p.file for p in info.value.problems} == {LESSON_01, "lessons/09_gone.yaml"}
 
 
-# --- load_data_file ------------------------------------------------------------------------
+# --- the whole folder: optional files, one rule set, one message format ----------------------
 
 
-@attrs.frozen(kw_only=True)
-class Threshold:
-    name: str
-    value: float
-    enabled: bool = True
+def test_a_folder_with_only_lessons_has_no_explorer_cases_or_guide(content_dir: Path) -> None:
+    content = read_content(content_dir)
+    assert not content.has_explorer
+    assert content.risk_model is None
+    assert content.cases == ()
+    assert content.guide is None
+    assert [lesson.id for lesson in content.course.lessons] == [lesson_id(content_dir)]
 
 
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
+def test_the_shipped_folder_has_every_part() -> None:
+    content = load_content()
+    assert content.has_explorer
+    assert len(content.cases) == 6
+    assert content.guide is not None
+    assert {lesson.id for lesson in content.course.lessons} >= set(content.guide.prompts)
 
 
-def test_load_data_file_reads_a_small_class(tmp_path: Path) -> None:
-    path = write(tmp_path / "threshold.yaml", "name: caffeine\nvalue: 400\n")
-    assert load_data_file(path, Threshold) == Threshold(name="caffeine", value=400.0)
+def test_the_environment_variable_picks_the_folder(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWITCHLEARN_CONTENT", str(content_dir))
+    assert load_content().root == content_dir.resolve()
+    assert len(load_course().lessons) == 1
 
 
-def test_load_data_file_refuses_unknown_fields(tmp_path: Path) -> None:
-    path = write(tmp_path / "threshold.yaml", "name: caffeine\nvalue: 400\nenabeld: true\n")
-    with pytest.raises(ContentError, match=r"threshold\.yaml:1: unknown field\(s\) enabeld"):
-        load_data_file(path, Threshold)
+def _line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
 
 
-def test_load_data_file_refuses_wrong_types(tmp_path: Path) -> None:
-    path = write(tmp_path / "threshold.yaml", "name: caffeine\nvalue: lots\nenabled: 'no'\n")
+def test_a_percentage_in_a_lesson_is_refused_at_its_line(content_dir: Path) -> None:
+    path = content_dir / LESSON_01
+    path.write_text(path.read_text().replace("About 7 in 10", "About 70%", 1))
+    line = _line_of(path, "About 70%")
     with pytest.raises(ContentError) as info:
-        load_data_file(path, Threshold)
-    assert {p.field for p in info.value.problems} == {"value", "enabled"}
-    assert all(p.file == "threshold.yaml" for p in info.value.problems)
-    assert {p.line for p in info.value.problems} == {2, 3}
+        read_content(content_dir)
+    [problem] = info.value.problems
+    assert (problem.file, problem.line) == (LESSON_01, line)
+    assert "forbidden wording '%'" in problem.message
+    assert "7 in 10" in problem.fix
 
 
-def test_load_data_file_reports_a_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(ContentError, match=r"nothing\.yaml: file not found"):
-        load_data_file(tmp_path / "nothing.yaml", Threshold)
+def test_the_chance_of_als_is_refused_in_a_lesson(content_dir: Path) -> None:
+    def change(d: Data) -> None:
+        d["summary"] = "Your chance of getting ALS is tiny."
+
+    edit_lesson(content_dir, change)
+    expect_problem(
+        content_dir,
+        file=LESSON_01,
+        field="summary",
+        message="forbidden wording 'chance of getting ALS'",
+        fix="say what the signs are and when to see a GP instead",
+    )
 
 
-def test_load_data_file_refuses_a_list(tmp_path: Path) -> None:
-    path = write(tmp_path / "threshold.yaml", "- name: caffeine\n")
-    with pytest.raises(ContentError, match="expected a mapping of fields, found"):
-        load_data_file(path, Threshold)
+def test_the_disclaimer_must_say_do_not_stop_a_prescribed_medicine(content_dir: Path) -> None:
+    edit_yaml(content_dir, "course.yaml", lambda d: d.update(disclaimer="Learn about twitches."))
+    expect_problem(
+        content_dir,
+        file="course.yaml",
+        field="disclaimer",
+        message="the disclaimer does not say 'Do not stop a prescribed medicine without advice.'",
+        fix="add that sentence word for word",
+    )
+
+
+@pytest.mark.parametrize("listed", ["/etc/passwd.yaml", "../../outside.yaml", "lessons/x.txt"])
+def test_lesson_files_must_stay_inside_the_folder(content_dir: Path, listed: str) -> None:
+    edit_yaml(content_dir, "course.yaml", lambda d: d["lessons"].append(listed))
+    expect_problem(
+        content_dir,
+        file="course.yaml",
+        field="lessons[1]",
+        message=re.escape(f"'{listed}' is not a YAML file inside the content folder"),
+        fix="name lesson files relative to the folder",
+    )
+
+
+def test_cases_without_a_risk_model_are_refused(content_dir: Path) -> None:
+    shutil.copy(CONTENT_DIR / "cases.yaml", content_dir / "cases.yaml")
+    expect_problem(
+        content_dir,
+        file="cases.yaml",
+        message="case studies drive the explorer, and this folder has no risk_model.yaml",
+        fix=re.escape("add risk_model.yaml (copy the shipped one), or remove cases.yaml"),
+    )
+
+
+def test_a_broken_teacher_guide_names_file_line_field_and_fix(content_dir: Path) -> None:
+    shutil.copy(CONTENT_DIR / "teacher_guide.yaml", content_dir / "teacher_guide.yaml")
+    path = content_dir / "teacher_guide.yaml"
+    path.write_text(path.read_text().replace("minutes: 25", "minutes: 0"))
+    line = _line_of(path, "minutes: 0")
+    with pytest.raises(ContentError) as info:
+        read_content(content_dir)
+    messages = [str(p) for p in info.value.problems]
+    assert (
+        f"teacher_guide.yaml:{line}, field 'plan[1].minutes': a step must take some minutes. "
+        "Fix: give the minutes, such as 10" in messages
+    )
+    # The folder has one lesson; prompts for the shipped lessons it lacks are named too.
+    assert any("'causes' is not a lesson of the course" in m for m in messages)
+
+
+def test_a_forbidden_phrase_in_the_teacher_guide_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    shutil.copytree(CONTENT_DIR, folder)
+    edit_yaml(
+        folder,
+        "teacher_guide.yaml",
+        lambda d: d.update(safety_note="Say that the risk of ALS is low."),
+    )
+    expect_problem(
+        folder,
+        file="teacher_guide.yaml",
+        field="safety_note",
+        message="forbidden wording 'risk of ALS'",
+        fix="say what the signs are",
+    )
+
+
+def test_a_glossary_is_checked_like_the_rest(content_dir: Path) -> None:
+    (content_dir / "glossary.yaml").write_text(
+        "terms:\n"
+        "  - term: EMG\n"
+        "    meaning: A test of how nerves and muscles work.\n"
+        "  - term: emg\n"
+        "    meaning: ''\n"
+        "    sources: [no-such-source]\n"
+    )
+    with pytest.raises(ContentError) as info:
+        read_content(content_dir)
+    messages = [str(p) for p in info.value.problems]
+    assert messages == [
+        "glossary.yaml:4, field 'terms[1].term': 'emg' is explained twice. "
+        "Fix: keep one entry per term",
+        "glossary.yaml:5, field 'terms[1].meaning': the meaning is empty. "
+        "Fix: explain the term in one or two plain sentences",
+        "glossary.yaml:6, field 'terms[1].sources': unknown source 'no-such-source'. "
+        "Fix: use an id from sources.yaml, or add the source there",
+    ]
+
+
+def test_a_question_problem_points_at_its_own_line(content_dir: Path) -> None:
+    qid = edit_question(content_dir, "numeric", lambda q: q.update(tolerance=-1))
+    path = content_dir / LESSON_01
+    lines = path.read_text().splitlines()
+    start = next(n for n, line in enumerate(lines) if line.strip() == f"- id: {qid}")
+    tolerance = next(n for n in range(start, len(lines)) if "tolerance:" in lines[n]) + 1
+    with pytest.raises(ContentError) as info:
+        read_content(content_dir)
+    [problem] = info.value.problems
+    assert (problem.line, problem.field, problem.where) == (
+        tolerance,
+        "tolerance",
+        f"question {qid}",
+    )

@@ -111,17 +111,18 @@ def test_py_typed_exists_and_is_package_data() -> None:
     assert "py.typed" in package_data
 
 
-def test_every_content_file_is_package_data() -> None:
+def test_every_content_file_and_ui_asset_is_package_data() -> None:
     patterns = pyproject()["tool"]["setuptools"]["package-data"]["twitchlearn"]
     covered = {path for pattern in patterns for path in PACKAGE.glob(pattern)}
     content = set((PACKAGE / "content").rglob("*.yaml"))
+    content |= {p for p in (PACKAGE / "ui").iterdir() if p.suffix in {".css", ".js"}}
     assert content, "no content files found"
     assert content <= covered, f"not shipped: {sorted(str(p) for p in content - covered)}"
 
 
 def test_console_script_is_declared_and_resolves() -> None:
     target = pyproject()["project"]["scripts"]["twitchlearn"]
-    assert target == "twitchlearn.cli:main"
+    assert target == "twitchlearn.app.cli:main"
     module, _, attribute = target.partition(":")
     assert callable(getattr(importlib.import_module(module), attribute))
 
@@ -130,4 +131,4 @@ def test_console_script_is_installed() -> None:
     installed = entry_points(group="console_scripts", name="twitchlearn")
     if not installed:
         pytest.fail("the 'twitchlearn' console script is not installed; run pip install -e .")
-    assert next(iter(installed)).value == "twitchlearn.cli:main"
+    assert next(iter(installed)).value == "twitchlearn.app.cli:main"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from twitchlearn import _purity
-from twitchlearn._purity import ALLOWED_FOR_CLI, ALLOWED_THIRD_PARTY, CLI_MODULES, UI_ONLY
+from twitchlearn._purity import ALLOWED_FOR_APP, ALLOWED_THIRD_PARTY, UI_ONLY, is_app_module
 
 PACKAGE = Path(__file__).resolve().parents[2] / "twitchlearn"
 
@@ -65,23 +65,27 @@ def imported_names(source: str, module: str, *, is_package: bool = False) -> set
 def role(module: str) -> str:
     if module == "twitchlearn.ui" or module.startswith("twitchlearn.ui."):
         return "ui"
-    return "cli" if module in CLI_MODULES else "core"
+    return "app" if is_app_module(module) else "core"
+
+
+# Which layers each layer may import: each only the ones above it.
+_MAY_IMPORT = {"core": {"core"}, "ui": {"core", "ui"}, "app": {"core", "ui", "app"}}
 
 
 def violations(source: str, module: str, *, is_package: bool = False) -> list[str]:
     """Every import in `source` (the text of `module`) that breaks the rules of _purity."""
     kind = role(module)
     allowed = set(ALLOWED_THIRD_PARTY)
-    if kind == "cli":
-        allowed |= set(ALLOWED_FOR_CLI)
+    if kind == "app":
+        allowed |= set(ALLOWED_FOR_APP)
     if kind == "core":
         allowed -= UI_ONLY
     found = []
     for name in sorted(imported_names(source, module, is_package=is_package)):
         top = name.split(".")[0]
         if top == "twitchlearn":
-            if kind == "core" and role(name) != "core":
-                found.append(f"{module} (core) imports {name}, a {role(name)} module")
+            if role(name) not in _MAY_IMPORT[kind]:
+                found.append(f"{module} ({kind}) imports {name}, a {role(name)} module")
         elif top in sys.stdlib_module_names or not top:
             continue
         elif top not in allowed:
@@ -112,7 +116,8 @@ def test_checker_flags_yaml_and_pydantic_in_the_core() -> None:
         "from twitchlearn.ui import pages",
         "from twitchlearn import ui",
         "from .ui.quiz import QuizView",
-        "from . import server",
+        "from .app import server",
+        "from twitchlearn.app.cli import main",
         "import importlib\nimportlib.import_module('ipywidgets')",
     ],
 )
@@ -120,26 +125,26 @@ def test_checker_keeps_the_ui_and_the_server_out_of_the_core(source: str) -> Non
     assert violations(source, "twitchlearn.scoring"), source
 
 
-def test_checker_lets_the_ui_and_the_cli_have_their_own() -> None:
-    ui_source = "import ipywidgets\nfrom twitchlearn.scoring import grade\nfrom . import _html\n"
+def test_checker_lets_the_ui_and_the_app_have_their_own() -> None:
+    ui_source = "import ipywidgets\nfrom twitchlearn.scoring import grade\nfrom . import common\n"
     assert violations(ui_source, "twitchlearn.ui.quiz") == []
-    assert violations("import voila\nimport tornado.web\n", "twitchlearn.server") == []
+    assert violations("import voila\nimport tornado.web\n", "twitchlearn.app.server") == []
     assert violations("import voila\n", "twitchlearn.ui.pages") != []
-    assert violations("import yaml\n", "twitchlearn.cli") != []
+    assert violations("from twitchlearn.app import server\n", "twitchlearn.ui.pages") != []
+    assert violations("import yaml\n", "twitchlearn.app.cli") != []
 
 
 def test_checker_resolves_relative_imports() -> None:
-    names = imported_names("from .. import models\nfrom ._html import x\n", "twitchlearn.ui.quiz")
-    assert {"twitchlearn.models", "twitchlearn.ui._html"} <= names
+    names = imported_names("from .. import models\nfrom .common import x\n", "twitchlearn.ui.quiz")
+    assert {"twitchlearn.models", "twitchlearn.ui.common"} <= names
     in_package = imported_names("from . import quiz\n", "twitchlearn.ui", is_package=True)
     assert "twitchlearn.ui.quiz" in in_package
 
 
 def test_scan_finds_the_package_modules() -> None:
     modules = package_modules()
-    assert {"twitchlearn", "twitchlearn.loading", "twitchlearn.scoring", "twitchlearn.cli"} <= set(
-        modules
-    )
+    expected = {"twitchlearn", "twitchlearn.loading", "twitchlearn.ui.pages", "twitchlearn.app.cli"}
+    assert expected <= set(modules)
 
 
 # --- the package -----------------------------------------------------------------------------
@@ -199,7 +204,7 @@ def test_allowed_package_is_a_pure_python_wheel(import_name: str, dist: str) -> 
 
 
 @pytest.mark.parametrize(
-    ("import_name", "dist"), sorted({**ALLOWED_THIRD_PARTY, **ALLOWED_FOR_CLI}.items())
+    ("import_name", "dist"), sorted({**ALLOWED_THIRD_PARTY, **ALLOWED_FOR_APP}.items())
 )
 def test_allowed_import_name_belongs_to_its_distribution(import_name: str, dist: str) -> None:
     providers = packages_distributions().get(import_name, [])
@@ -207,10 +212,12 @@ def test_allowed_import_name_belongs_to_its_distribution(import_name: str, dist:
     assert dist.lower().replace("_", "-") in normalised, (import_name, providers)
 
 
-def test_ui_only_and_cli_lists_are_consistent() -> None:
+def test_ui_only_and_app_lists_are_consistent() -> None:
     assert set(UI_ONLY) <= set(ALLOWED_THIRD_PARTY)
-    assert not set(ALLOWED_FOR_CLI) & set(ALLOWED_THIRD_PARTY)
-    assert all(name.startswith("twitchlearn.") for name in CLI_MODULES)
+    assert not set(ALLOWED_FOR_APP) & set(ALLOWED_THIRD_PARTY)
+    assert is_app_module("twitchlearn.app.server")
+    assert is_app_module("twitchlearn.__main__")
+    assert not is_app_module("twitchlearn.apply")
     assert _purity.__doc__
     assert "Pyodide" in _purity.__doc__
 
@@ -236,6 +243,53 @@ def test_allowed_packages_are_installed_by_the_declared_dependencies() -> None:
         except PackageNotFoundError:
             continue
         queue.extend(_requirement_name(r) for r in requires if "extra ==" not in r)
-    allowed = {**ALLOWED_THIRD_PARTY, **ALLOWED_FOR_CLI}
+    allowed = {**ALLOWED_THIRD_PARTY, **ALLOWED_FOR_APP}
     missing = sorted(d for d in allowed.values() if _requirement_name(d) not in reachable)
     assert not missing, f"not installed by pyproject's dependencies: {missing}"
+
+
+# --- seams: no cycles, no private names across modules ---------------------------------------
+
+
+def module_level_imports(module: str) -> set[str]:
+    """twitchlearn modules that `module` imports when it is imported (not inside functions)."""
+    path = package_modules()[module]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top_level = ast.Module(
+        body=[n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)], type_ignores=[]
+    )
+    names = imported_names(ast.unparse(top_level), module, is_package=path.name == "__init__.py")
+    known = set(package_modules())
+    return {name for name in names if name in known and name != module}
+
+
+def test_the_package_has_no_import_cycles() -> None:
+    graph = {module: module_level_imports(module) for module in package_modules()}
+    # A package's __init__ importing its own submodules is how packages work, not a cycle.
+    for module, targets in graph.items():
+        graph[module] = {t for t in targets if not module.startswith(t + ".")}
+    done: set[str] = set()
+
+    def visit(module: str, stack: list[str]) -> None:
+        if module in stack:
+            pytest.fail("import cycle: " + " -> ".join([*stack[stack.index(module) :], module]))
+        if module in done:
+            return
+        for target in sorted(graph[module]):
+            visit(target, [*stack, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    found = []
+    for module, path in package_modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("twitchlearn"):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                if node.module and any(p.startswith("_") for p in node.module.split(".")):
+                    private.append(node.module)
+                found += [f"{module} imports {name}" for name in private]
+    assert found == []

@@ -9,7 +9,7 @@ import pytest
 import textstat
 from ruamel.yaml import YAML
 
-from twitchlearn.loading import CONTENT_DIR, read_course
+from twitchlearn.loading import CONTENT_DIR, read_content
 from twitchlearn.models import Lesson
 
 MAX_GRADE = 9.0
@@ -28,7 +28,7 @@ def read_one_lesson(relative: str, folder: Path) -> Lesson:
     course = yaml.load(CONTENT_DIR / "course.yaml")
     course["lessons"] = [relative]
     yaml.dump(course, folder / "course.yaml")
-    (lesson,) = read_course(folder).lessons
+    (lesson,) = read_content(folder).course.lessons
     return lesson
 
 

@@ -1,4 +1,4 @@
-"""The review page in-process: real SQLite store, tracker with a StoreSink, injected clock."""
+"""The review page in-process: a real SQLite store, a learner session, an injected clock."""
 
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from twitchlearn import load_course
+from twitchlearn import load_content
 from twitchlearn.identity import Learner
 from twitchlearn.models import SingleChoiceQuestion, TrueFalseQuestion
-from twitchlearn.progress import ProgressTracker, StoreSink
 from twitchlearn.review import INTERVALS
-from twitchlearn.store import ProgressStore
+from twitchlearn.session import LearnerSession
+from twitchlearn.storage import ProgressStore
+from twitchlearn.storage.sqlite import SQLiteStore
 from twitchlearn.ui.review import ANONYMOUS, NOT_SAVED, NOTHING_DUE, ReviewView, schedule_in_words
 
-COURSE = load_course()
+CONTENT = load_content()
+COURSE = CONTENT.course
 TRUE_FALSE = next(q for q in COURSE.questions.values() if isinstance(q, TrueFalseQuestion))
 SINGLE = next(
     q
@@ -27,14 +29,12 @@ SINGLE = next(
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[ProgressStore]:
-    with ProgressStore(tmp_path / "progress.sqlite3") as store:
+    with SQLiteStore(tmp_path / "progress.sqlite3") as store:
         yield store
 
 
-def tracker_for(store: ProgressStore, learner: Learner) -> ProgressTracker:
-    tracker = ProgressTracker(COURSE, StoreSink(store, learner))
-    tracker.learner = learner
-    return tracker
+def session_for(store: ProgressStore | None, learner: Learner) -> LearnerSession:
+    return LearnerSession(CONTENT, learner, store)
 
 
 def text_of(view: ReviewView) -> str:
@@ -50,11 +50,11 @@ def soon() -> datetime:
 
 def test_a_wrong_answer_is_offered_for_review(store: ProgressStore) -> None:
     learner = Learner("Ada", "R1")
-    lesson_tracker = tracker_for(store, learner)
+    lesson_tracker = session_for(store, learner).tracker
     lesson_tracker.submit(TRUE_FALSE.id, not TRUE_FALSE.answer)
     lesson_tracker.submit(SINGLE.id, next(c.id for c in SINGLE.choices if c.correct))
 
-    view = ReviewView(tracker_for(store, learner), now=soon())
+    view = ReviewView(session_for(store, learner), now=soon())
     assert view.due == [TRUE_FALSE.id]
     assert [q.question.id for q in view.questions] == [TRUE_FALSE.id]
     page = text_of(view)
@@ -73,10 +73,11 @@ def test_a_wrong_answer_is_offered_for_review(store: ProgressStore) -> None:
 
 def test_a_right_answer_moves_the_question_out_of_todays_list(store: ProgressStore) -> None:
     learner = Learner("Ada", "R1")
-    tracker_for(store, learner).submit(TRUE_FALSE.id, not TRUE_FALSE.answer)
+    session_for(store, learner).tracker.submit(TRUE_FALSE.id, not TRUE_FALSE.answer)
     now = soon()
-    tracker = tracker_for(store, learner)
-    view = ReviewView(tracker, now=now)
+    session = session_for(store, learner)
+    tracker = session.tracker
+    view = ReviewView(session, now=now)
     question = view.questions[0]
 
     question.controls[0].value = not TRUE_FALSE.answer  # wrong again: it stays
@@ -95,26 +96,26 @@ def test_a_right_answer_moves_the_question_out_of_todays_list(store: ProgressSto
     assert store.review_states("Ada", "R1")[TRUE_FALSE.id].box == 2
     assert tracker.latest(TRUE_FALSE.id) is not None  # the answer went through the tracker
 
-    assert ReviewView(tracker_for(store, learner), now=now).questions == []
+    assert ReviewView(session_for(store, learner), now=now).questions == []
     # and it comes back tomorrow
-    later = ReviewView(tracker_for(store, learner), now=now + INTERVALS[2])
+    later = ReviewView(session_for(store, learner), now=now + INTERVALS[2])
     assert later.due == [TRUE_FALSE.id]
 
 
 def test_nothing_due_gets_a_friendly_message(store: ProgressStore) -> None:
-    view = ReviewView(tracker_for(store, Learner("Ada", "R1")), now=soon())
+    view = ReviewView(session_for(store, Learner("Ada", "R1")), now=soon())
     assert view.questions == []
     assert NOTHING_DUE in text_of(view)
 
 
 def test_another_class_or_learner_is_not_mixed_in(store: ProgressStore) -> None:
-    tracker_for(store, Learner("Ada", "R1")).submit(TRUE_FALSE.id, not TRUE_FALSE.answer)
-    assert ReviewView(tracker_for(store, Learner("Ada", "R2")), now=soon()).due == []
-    assert ReviewView(tracker_for(store, Learner("Bo", "R1")), now=soon()).due == []
+    session_for(store, Learner("Ada", "R1")).tracker.submit(TRUE_FALSE.id, not TRUE_FALSE.answer)
+    assert ReviewView(session_for(store, Learner("Ada", "R2")), now=soon()).due == []
+    assert ReviewView(session_for(store, Learner("Bo", "R1")), now=soon()).due == []
 
 
 def test_an_anonymous_learner_is_sent_to_the_start_page() -> None:
-    view = ReviewView(ProgressTracker(COURSE), now=soon())
+    view = ReviewView(session_for(None, Learner("")), now=soon())
     page = text_of(view)
     assert ANONYMOUS in page
     assert '<a target="_self" href="00_start_here.ipynb">' in page
@@ -122,27 +123,25 @@ def test_an_anonymous_learner_is_sent_to_the_start_page() -> None:
 
 
 def test_a_known_learner_whose_answers_are_not_saved_is_told_so() -> None:
-    tracker = ProgressTracker(COURSE)
-    tracker.learner = Learner("Ada")
-    assert NOT_SAVED in text_of(ReviewView(tracker, now=soon()))
+    assert NOT_SAVED in text_of(ReviewView(session_for(None, Learner("Ada")), now=soon()))
 
 
 def test_a_store_that_cannot_save_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "p.sqlite3"
-    ProgressStore(path).close()
-    with ProgressStore(path, read_only=True) as store:
-        tracker = tracker_for(store, Learner("Ada"))
-        tracker.submit(TRUE_FALSE.id, not TRUE_FALSE.answer)  # cannot be saved
-        view = ReviewView(tracker, now=soon())
-    assert "Your answers are not being saved." in view.saving.value
+    SQLiteStore(path).close()
+    with SQLiteStore(path, read_only=True) as store:
+        session = session_for(store, Learner("Ada"))
+        session.tracker.submit(TRUE_FALSE.id, not TRUE_FALSE.answer)  # cannot be saved
+        view = ReviewView(session, now=soon())
+    assert "Your answers are not being saved" in view.saving.value
     assert NOTHING_DUE in view.count.value
 
 
 def test_a_name_with_html_is_escaped(store: ProgressStore) -> None:
     name = "<img src=x onerror=alert(1)>"
     learner = Learner(name, "<b>R1</b>")
-    tracker_for(store, learner).submit(TRUE_FALSE.id, not TRUE_FALSE.answer)
-    view = ReviewView(tracker_for(store, learner), now=soon())
+    session_for(store, learner).tracker.submit(TRUE_FALSE.id, not TRUE_FALSE.answer)
+    view = ReviewView(session_for(store, learner), now=soon())
     assert view.due == [TRUE_FALSE.id]
     page = text_of(view)
     assert "<img" not in page
@@ -161,4 +160,4 @@ def test_the_schedule_in_words_follows_the_intervals() -> None:
 
 def test_a_naive_clock_is_refused(store: ProgressStore) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        ReviewView(tracker_for(store, Learner("Ada")), now=datetime(2024, 1, 1))
+        ReviewView(session_for(store, Learner("Ada")), now=datetime(2024, 1, 1))

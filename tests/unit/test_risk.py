@@ -13,12 +13,10 @@ import textstat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from twitchlearn.errors import ContentError, RiskInputError
-from twitchlearn.loading import load_data_file
+from twitchlearn.errors import ContentError, ContentProblem, RiskInputError
+from twitchlearn.loading import CONTENT_DIR, load_content, read_content
 from twitchlearn.risk import (
-    CASES_FILE,
     INPUT_RANGES,
-    MODEL_FILE,
     Assessment,
     CaseStudy,
     Evidence,
@@ -28,17 +26,18 @@ from twitchlearn.risk import (
     Medication,
     RedFlag,
     RiskFactors,
+    RiskModel,
     assess,
     caffeine_from_drinks,
-    cases,
-    drinks,
-    load_model,
     presets,
-    read_cases,
-    read_model,
 )
 
-CONTENT = MODEL_FILE.parent
+_SHIPPED = load_content()
+assert _SHIPPED.risk_model is not None, "the shipped course has an explorer"
+MODEL: RiskModel = _SHIPPED.risk_model
+CASES = _SHIPPED.cases
+MODEL_FILE = CONTENT_DIR / "risk_model.yaml"
+CASES_FILE = CONTENT_DIR / "cases.yaml"
 MEDICINE_WARNING = "Do not stop a prescribed medicine without advice."
 
 # Written independently of risk.py's own check, so a slip in either is caught.
@@ -99,14 +98,14 @@ def _evolve(factors: RiskFactors, **changes: object) -> RiskFactors:
 def test_level_is_always_one_of_the_enum_values_and_matches_the_points(
     factors: RiskFactors,
 ) -> None:
-    result = assess(factors)
+    result = assess(factors, MODEL)
     assert isinstance(result, Assessment)
     assert type(result.level) is Level
     assert result.points == sum(c.points for c in result.contributions)
-    cut_offs = [spec.min_points for spec in load_model().levels]
+    cut_offs = [spec.min_points for spec in MODEL.levels]
     expected = max(i for i, start in enumerate(cut_offs) if result.points >= start)
     assert result.level is list(Level)[expected]
-    assert result.level_label == load_model().levels[expected].label
+    assert result.level_label == MODEL.levels[expected].label
 
 
 @pytest.mark.parametrize(
@@ -120,12 +119,12 @@ def test_level_is_always_one_of_the_enum_values_and_matches_the_points(
     ],
 )
 def test_examples_land_on_the_documented_level(factors: RiskFactors, level: Level) -> None:
-    assert assess(factors).level is level
+    assert assess(factors, MODEL).level is level
 
 
 def test_every_factor_has_a_contribution_with_evidence_and_known_sources() -> None:
     known = {s["id"] for s in _sources()}
-    result = assess(RiskFactors(medications=[Medication.DIURETIC]))
+    result = assess(RiskFactors(medications=[Medication.DIURETIC]), MODEL)
     assert [c.factor for c in result.contributions] == [
         "caffeine",
         "sleep",
@@ -147,7 +146,7 @@ def test_every_factor_has_a_contribution_with_evidence_and_known_sources() -> No
 def _sources() -> list[dict[str, object]]:
     from ruamel.yaml import YAML
 
-    data = YAML(typ="safe").load((CONTENT / "sources.yaml").read_text(encoding="utf-8"))
+    data = YAML(typ="safe").load((CONTENT_DIR / "sources.yaml").read_text(encoding="utf-8"))
     return list(data["sources"])
 
 
@@ -159,8 +158,12 @@ def test_more_caffeine_alcohol_or_stress_never_lowers_the_level(
 ) -> None:
     rng = INPUT_RANGES[field]
     low, high = sorted((a, b))
-    at_low = assess(_evolve(base, **{field: rng.minimum + low * (rng.maximum - rng.minimum)}))
-    at_high = assess(_evolve(base, **{field: rng.minimum + high * (rng.maximum - rng.minimum)}))
+    at_low = assess(
+        _evolve(base, **{field: rng.minimum + low * (rng.maximum - rng.minimum)}), MODEL
+    )
+    at_high = assess(
+        _evolve(base, **{field: rng.minimum + high * (rng.maximum - rng.minimum)}), MODEL
+    )
     assert at_high.points >= at_low.points
     assert at_high.level.rank >= at_low.level.rank
 
@@ -169,14 +172,14 @@ def test_more_caffeine_alcohol_or_stress_never_lowers_the_level(
 def test_less_sleep_never_lowers_the_level(base: RiskFactors, a: float, b: float) -> None:
     short, long = sorted((a, b))
     assert (
-        assess(_evolve(base, sleep_hours=short)).points
-        >= assess(_evolve(base, sleep_hours=long)).points
+        assess(_evolve(base, sleep_hours=short), MODEL).points
+        >= assess(_evolve(base, sleep_hours=long), MODEL).points
     )
 
 
 def test_the_published_caffeine_marks_are_where_the_points_step_up() -> None:
     points = [
-        assess(RiskFactors(caffeine_mg=mg)).contribution("caffeine").points
+        assess(RiskFactors(caffeine_mg=mg), MODEL).contribution("caffeine").points
         for mg in (0, 249, 250, 399, 400, 999, 1000, 1200)
     ]
     assert points == [0, 0, 1, 1, 2, 2, 4, 4]
@@ -186,9 +189,9 @@ def test_the_published_caffeine_marks_are_where_the_points_step_up() -> None:
 def test_exercise_is_not_monotonic_moderate_adds_nothing_a_hard_session_adds(
     base: RiskFactors,
 ) -> None:
-    none = assess(_evolve(base, exercise=Exercise.NONE))
-    moderate = assess(_evolve(base, exercise=Exercise.MODERATE))
-    hard = assess(_evolve(base, exercise=Exercise.HARD))
+    none = assess(_evolve(base, exercise=Exercise.NONE), MODEL)
+    moderate = assess(_evolve(base, exercise=Exercise.MODERATE), MODEL)
+    hard = assess(_evolve(base, exercise=Exercise.HARD), MODEL)
     assert moderate.points == none.points
     assert moderate.level is none.level
     assert moderate.contribution("exercise").evidence is Evidence.NO_DIRECT_EVIDENCE
@@ -199,16 +202,16 @@ def test_exercise_is_not_monotonic_moderate_adds_nothing_a_hard_session_adds(
 
 @given(no_flags_st)
 def test_hydration_matters_only_at_the_extremes(base: RiskFactors) -> None:
-    normal = assess(_evolve(base, hydration=Hydration.NORMAL)).contribution("hydration")
+    normal = assess(_evolve(base, hydration=Hydration.NORMAL), MODEL).contribution("hydration")
     assert normal.points == 0
     for extreme in (Hydration.VERY_LOW, Hydration.VERY_HIGH):
-        item = assess(_evolve(base, hydration=extreme)).contribution("hydration")
+        item = assess(_evolve(base, hydration=extreme), MODEL).contribution("hydration")
         assert item.points > 0
         assert item.evidence is Evidence.NO_DIRECT_EVIDENCE
 
 
 def test_asthma_reliever_is_about_tremor_and_adds_no_points() -> None:
-    item = assess(RiskFactors(medications=["asthma_reliever"])).contribution("medications")
+    item = assess(RiskFactors(medications=["asthma_reliever"]), MODEL).contribution("medications")
     assert item.points == 0
     assert "tremor" in item.sentence
     assert "2 to 4 in every 100" in item.sentence
@@ -219,7 +222,7 @@ def test_asthma_reliever_is_about_tremor_and_adds_no_points() -> None:
 def test_medicine_contribution_always_says_do_not_stop_a_prescribed_medicine(
     medications: frozenset[Medication],
 ) -> None:
-    item = assess(RiskFactors(medications=medications)).contribution("medications")
+    item = assess(RiskFactors(medications=medications), MODEL).contribution("medications")
     assert MEDICINE_WARNING in item.sentence
     assert 0 <= item.points <= 2
 
@@ -228,7 +231,7 @@ def test_medicine_contribution_always_says_do_not_stop_a_prescribed_medicine(
 def test_any_red_flag_overrides_the_level_whatever_the_other_inputs(
     factors: RiskFactors, flags: frozenset[RedFlag]
 ) -> None:
-    result = assess(_evolve(factors, red_flags=flags))
+    result = assess(_evolve(factors, red_flags=flags), MODEL)
     assert result.see_clinician is True
     assert result.override_message is not None
     assert result.override_message.startswith("See a GP")
@@ -236,14 +239,14 @@ def test_any_red_flag_overrides_the_level_whatever_the_other_inputs(
     assert result.advice == result.override_message
     assert set(result.red_flags) == flags
     for flag in flags:
-        advice = load_model().red_flag(flag).advice
+        advice = MODEL.red_flag(flag).advice
         assert advice.startswith("See a GP if")
         assert advice in result.override_message
 
 
 @given(no_flags_st)
 def test_without_red_flags_the_level_is_shown(factors: RiskFactors) -> None:
-    result = assess(factors)
+    result = assess(factors, MODEL)
     assert result.see_clinician is False
     assert result.override_message is None
     assert result.headline == result.level_label
@@ -253,7 +256,7 @@ def test_without_red_flags_the_level_is_shown(factors: RiskFactors) -> None:
 @settings(max_examples=200)
 @given(factors_st)
 def test_no_output_string_has_a_percent_or_disease_wording(factors: RiskFactors) -> None:
-    result = assess(factors)
+    result = assess(factors, MODEL)
     texts = result.texts()
     assert result.level_label in texts
     for text in texts:
@@ -261,7 +264,7 @@ def test_no_output_string_has_a_percent_or_disease_wording(factors: RiskFactors)
 
 
 def test_nothing_the_model_can_show_has_a_percent_or_disease_wording() -> None:
-    model = load_model()
+    model = MODEL
     texts = [model.about, model.disclaimer]
     texts += [t for spec in model.levels for t in (spec.label, spec.meaning)]
     texts += [
@@ -283,7 +286,7 @@ def test_nothing_the_model_can_show_has_a_percent_or_disease_wording() -> None:
     texts += [t for item in model.red_flags.items for t in (item.label, item.advice)]
     texts += [t for p in model.presets for t in (p.label, p.description)]
     texts += [e.label for e in Evidence]
-    texts += [t for c in cases() for t in (c.title, c.story, c.prompt, c.takeaway)]
+    texts += [t for c in CASES for t in (c.title, c.story, c.prompt, c.takeaway)]
     assert len(texts) > 60
     for text in texts:
         assert forbidden_in(text) == [], text
@@ -348,7 +351,7 @@ def test_any_non_finite_or_out_of_range_number_is_refused(data: st.DataObject) -
 
 def test_assess_refuses_something_that_is_not_risk_factors() -> None:
     with pytest.raises(RiskInputError, match="assess\\(\\) takes a RiskFactors"):
-        assess({"caffeine_mg": 100})  # type: ignore[arg-type]
+        assess({"caffeine_mg": 100}, MODEL)  # type: ignore[arg-type]
 
 
 # --- drinks --------------------------------------------------------------------------------
@@ -356,7 +359,7 @@ def test_assess_refuses_something_that_is_not_risk_factors() -> None:
 
 def test_drink_figures_are_inside_the_fda_ranges() -> None:
     fda = {"coffee": (80, 100), "tea": (30, 50), "cola": (30, 40), "energy_drink": (40, 250)}
-    figures = {d.id: d.mg for d in drinks()}
+    figures = {d.id: d.mg for d in MODEL.drinks.items}
     assert set(figures) == set(fda)
     for name, (low, high) in fda.items():
         assert low <= figures[name] <= high
@@ -364,10 +367,12 @@ def test_drink_figures_are_inside_the_fda_ranges() -> None:
 
 
 def test_caffeine_from_drinks_adds_up_the_counts() -> None:
-    assert caffeine_from_drinks() == 0
-    assert caffeine_from_drinks(coffee=5) == 450
-    assert caffeine_from_drinks(coffee=1, tea=2, energy_drink=1, cola=3) == 90 + 80 + 145 + 105
-    assert caffeine_from_drinks(tea=1.5) == 60
+    assert caffeine_from_drinks(MODEL) == 0
+    assert caffeine_from_drinks(MODEL, coffee=5) == 450
+    assert (
+        caffeine_from_drinks(MODEL, coffee=1, tea=2, energy_drink=1, cola=3) == 90 + 80 + 145 + 105
+    )
+    assert caffeine_from_drinks(MODEL, tea=1.5) == 60
 
 
 @pytest.mark.parametrize(
@@ -382,28 +387,28 @@ def test_caffeine_from_drinks_adds_up_the_counts() -> None:
 )
 def test_caffeine_from_drinks_refuses_bad_counts(counts: dict[str, float], match: str) -> None:
     with pytest.raises(RiskInputError, match=match):
-        caffeine_from_drinks(**counts)
+        caffeine_from_drinks(MODEL, **counts)
 
 
 # --- presets and cases ---------------------------------------------------------------------
 
 
 def test_presets_load_as_valid_risk_factors() -> None:
-    found = presets()
+    found = presets(MODEL)
     assert {"calm-week", "exam-week", "after-marathon", "new-asthma-inhaler"} <= set(found)
     for key, preset in found.items():
         assert preset.id == key
         assert isinstance(preset.factors, RiskFactors)
         assert preset.label.strip()
         assert preset.description.strip()
-    assert assess(found["calm-week"].factors).level is Level.LESS_LIKELY
-    assert assess(found["exam-week"].factors).level is Level.MUCH_MORE_LIKELY
+    assert assess(found["calm-week"].factors, MODEL).level is Level.LESS_LIKELY
+    assert assess(found["exam-week"].factors, MODEL).level is Level.MUCH_MORE_LIKELY
     assert found["after-marathon"].factors.exercise is Exercise.HARD
     assert Medication.ASTHMA_RELIEVER in found["new-asthma-inhaler"].factors.medications
 
 
 def test_cases_load_are_valid_and_cover_the_scenarios() -> None:
-    loaded = cases()
+    loaded = CASES
     assert len(loaded) >= 5
     ids = [c.id for c in loaded]
     assert len(set(ids)) == len(ids)
@@ -422,35 +427,53 @@ def test_cases_load_are_valid_and_cover_the_scenarios() -> None:
 
 
 def test_the_weak_hand_case_shows_the_clinician_override() -> None:
-    by_id = {c.id: c for c in cases()}
-    result = assess(by_id["weak-hand"].factors)
+    by_id = {c.id: c for c in CASES}
+    result = assess(by_id["weak-hand"].factors, MODEL)
     assert result.see_clinician
     assert RedFlag.WEAKNESS in result.red_flags
     # And no other case does: they teach the level.
-    others = [c.id for c in cases() if c.id != "weak-hand" and assess(c.factors).see_clinician]
+    others = [c.id for c in CASES if c.id != "weak-hand" and assess(c.factors, MODEL).see_clinician]
     assert others == []
 
 
-@pytest.mark.parametrize("case", cases(), ids=lambda c: c.id)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_case_text_reads_at_grade_8_or_below(case: CaseStudy) -> None:
     for text in (case.story, case.prompt, case.takeaway):
         assert textstat.flesch_kincaid_grade(text) <= 8, text
 
 
-def test_shipped_model_is_cached() -> None:
-    assert load_model() is load_model()
-    assert load_model(MODEL_FILE) is load_model()
+def test_shipped_content_is_cached() -> None:
+    assert load_content() is load_content()
+    assert load_content(CONTENT_DIR) is load_content()
+    assert load_content().risk_model is MODEL
 
 
 # --- broken copies of the content files ----------------------------------------------------
 
 
-def _broken_model(tmp_path: Path, old: str, new: str) -> Path:
-    text = MODEL_FILE.read_text(encoding="utf-8")
-    assert old in text, f"the test's anchor {old!r} is no longer in risk_model.yaml"
-    path = tmp_path / "risk_model.yaml"
+def _copy(tmp_path: Path) -> Path:
+    """A copy of the whole shipped content folder, to break one file of."""
+    folder = tmp_path / "c"
+    shutil.copytree(CONTENT_DIR, folder)
+    return folder
+
+
+def _broken(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """A copy of the content folder with `old` replaced by `new` (once) in file `name`."""
+    folder = _copy(tmp_path)
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"the test's anchor {old!r} is no longer in {name}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
+    return folder
+
+
+def _broken_model(tmp_path: Path, old: str, new: str) -> Path:
+    return _broken(tmp_path, "risk_model.yaml", old, new)
+
+
+def _broken_cases(tmp_path: Path, old: str, new: str) -> Path:
+    return _broken(tmp_path, "cases.yaml", old, new)
 
 
 def _line_with(path: Path, needle: str) -> int:
@@ -460,14 +483,19 @@ def _line_with(path: Path, needle: str) -> int:
     raise AssertionError(needle)
 
 
+def _problem(caught: pytest.ExceptionInfo[ContentError], field: str) -> ContentProblem:
+    return next(p for p in caught.value.problems if p.field == field)
+
+
 @pytest.mark.parametrize(
-    ("old", "new", "field", "message", "line_after"),
+    ("old", "new", "field", "message", "fix", "line_after"),
     [
         (
             "thresholds: [250, 400, 1000]",
             "thresholds: [250, 1000, 400]",
             "factors.caffeine.thresholds",
             "do not increase",
+            "list the thresholds from lowest to highest",
             ["thresholds: [250, 1000, 400]"],
         ),
         (
@@ -475,6 +503,7 @@ def _line_with(path: Path, needle: str) -> int:
             "sources: [nhs-twitches, no-such-source]",
             "factors.caffeine.sources",
             "unknown source 'no-such-source'",
+            "use an id from sources.yaml",
             ["sources: [nhs-twitches, no-such-source]"],
         ),
         (
@@ -482,6 +511,7 @@ def _line_with(path: Path, needle: str) -> int:
             "    points: [0, 1, 2]",
             "factors.sleep.points",
             "do not follow direction lower_is_more",
+            "with lower_is_more they must never rise",
             ["  sleep:", "points:"],
         ),
         (
@@ -489,13 +519,15 @@ def _line_with(path: Path, needle: str) -> int:
             "    min_points: 1",
             "levels[2].min_points",
             "do not increase",
+            "give each level a higher min_points than the one before",
             ["id: more_likely", "min_points:"],
         ),
         (
             "    evidence: no_direct_evidence\n    sources: [miller-2010",
             "    evidence: strong\n    sources: [miller-2010",
             "factors.hydration.evidence",
-            "unknown evidence grade 'strong'",
+            "'strong' is not one of the allowed values",
+            "use one of guideline, expert_opinion, case_reports, no_direct_evidence",
             ["evidence: strong"],
         ),
         (
@@ -503,6 +535,7 @@ def _line_with(path: Path, needle: str) -> int:
             "Keep taking it.\n  override",
             "advice.medicine",
             "does not say",
+            "add that sentence word for word",
             ["advice:", "medicine:"],
         ),
         (
@@ -510,13 +543,15 @@ def _line_with(path: Path, needle: str) -> int:
             "advice: You might see a doctor.",
             "red_flags.items[2].advice",
             "does not start with 'See a GP if'",
-            ["id: speech_or_swallowing"],
+            "See a GP if ...",
+            ["advice: You might see a doctor."],
         ),
         (
             "      stress: 8\n  - id: after-marathon",
             "      stress: 12\n  - id: after-marathon",
             "presets[1].factors.stress",
             "Stress or anxiety must be a number from 0 to 10",
+            "change the value to one the explorer accepts",
             ["id: exam-week", "stress: 12"],
         ),
         (
@@ -524,22 +559,32 @@ def _line_with(path: Path, needle: str) -> int:
             "      - id: laxative",
             "factors.medications.options",
             "the options are",
+            "give exactly one option for each of asthma_reliever, corticosteroid, diuretic",
             ["  medications:", "options:"],
         ),
     ],
 )
-def test_broken_model_copy_raises_content_error_naming_file_field_and_line(
-    tmp_path: Path, old: str, new: str, field: str, message: str, line_after: list[str]
+def test_broken_model_copy_raises_content_error_naming_file_line_field_and_fix(
+    tmp_path: Path,
+    old: str,
+    new: str,
+    field: str,
+    message: str,
+    fix: str,
+    line_after: list[str],
 ) -> None:
-    path = _broken_model(tmp_path, old, new)
+    folder = _broken_model(tmp_path, old, new)
     with pytest.raises(ContentError, match=re.escape(message)) as caught:
-        read_model(path)
-    problem = next(p for p in caught.value.problems if p.field == field)
+        read_content(folder)
+    problem = _problem(caught, field)
     assert problem.file == "risk_model.yaml"
     assert message in problem.message
-    assert "risk_model.yaml" in str(caught.value)
+    assert fix in problem.fix
+    line = _line_after(folder / "risk_model.yaml", line_after)
+    assert problem.line == line
+    assert f"risk_model.yaml:{line}" in str(caught.value)
     assert f"field '{field}'" in str(caught.value)
-    assert problem.line == _line_after(path, line_after)
+    assert f"Fix: {problem.fix}" in str(caught.value)
 
 
 def _line_after(path: Path, needles: list[str]) -> int:
@@ -552,99 +597,201 @@ def _line_after(path: Path, needles: list[str]) -> int:
 
 
 def test_missing_rationale_is_named_with_its_field(tmp_path: Path) -> None:
-    text = MODEL_FILE.read_text(encoding="utf-8")
+    folder = _copy(tmp_path)
+    path = folder / "risk_model.yaml"
+    text = path.read_text(encoding="utf-8")
     block = re.search(r"\n    rationale: >-\n      The NHS lists tiredness.*?\n\n", text, re.S)
     assert block is not None
-    path = tmp_path / "risk_model.yaml"
     path.write_text(text.replace(block.group(0), "\n\n"), encoding="utf-8")
     with pytest.raises(ContentError, match=r"field 'factors\.sleep\.rationale'") as caught:
-        read_model(path)
-    assert "risk_model.yaml" in str(caught.value)
-    assert "required field is missing" in str(caught.value)
+        read_content(folder)
+    problem = _problem(caught, "factors.sleep.rationale")
+    assert problem.file == "risk_model.yaml"
+    assert "required field is missing" in problem.message
+    assert "add 'rationale:'" in problem.fix
+    # The deepest part of the path that is still there: the sleep factor.
+    assert problem.line == _line_after(path, ["factors:", "  sleep:"])
+    assert f"risk_model.yaml:{problem.line}" in str(caught.value)
 
 
 def test_empty_rationale_is_refused(tmp_path: Path) -> None:
-    path = _broken_model(
-        tmp_path,
+    folder = _broken_model(
+        tmp_path / "leftover",
         "    rationale: >-\n      The NHS lists alcohol",
         '    rationale: ""\n    unused: >-\n      The NHS lists alcohol',
     )
-    # The leftover text is now an unknown field: both problems are reported.
-    with pytest.raises(ContentError, match=r"unknown field\(s\) unused"):
-        read_model(path)
-    clean = tmp_path / "clean" / "risk_model.yaml"
-    clean.parent.mkdir()
-    text = MODEL_FILE.read_text(encoding="utf-8")
+    # The leftover text is now an unknown field.
+    with pytest.raises(ContentError, match=r"unknown field\(s\) unused") as caught:
+        read_content(folder)
+    problem = _problem(caught, "factors.alcohol")
+    assert problem.file == "risk_model.yaml"
+    assert "allowed fields are:" in problem.fix
+    assert problem.line == _line_after(folder / "risk_model.yaml", ["factors:", "  alcohol:"])
+
+    clean = _copy(tmp_path / "clean")
+    path = clean / "risk_model.yaml"
+    text = path.read_text(encoding="utf-8")
     block = re.search(r"    rationale: >-\n      The NHS lists alcohol.*?\n\n", text, re.S)
     assert block is not None
-    clean.write_text(text.replace(block.group(0), '    rationale: " "\n\n'), encoding="utf-8")
-    with pytest.raises(ContentError, match=r"field 'factors\.alcohol\.rationale'.*empty"):
-        read_model(clean)
+    path.write_text(text.replace(block.group(0), '    rationale: " "\n\n'), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"field 'factors\.alcohol\.rationale'.*empty") as caught:
+        read_content(clean)
+    problem = _problem(caught, "factors.alcohol.rationale")
+    assert problem.line == _line_with(path, 'rationale: " "')
+    assert "explain" in problem.fix
 
 
 def test_percent_in_the_model_file_is_refused(tmp_path: Path) -> None:
-    path = _broken_model(tmp_path, "about 2 to 4 in every 100", "2-4%")
-    with pytest.raises(ContentError, match=r"risk_model\.yaml:\d+: forbidden wording '%'"):
-        read_model(path)
+    folder = _broken_model(tmp_path, "about 2 to 4 in every 100", "2-4%")
+    with pytest.raises(
+        ContentError, match=r"risk_model\.yaml:\d+, field '[^']+': forbidden wording '%'"
+    ) as caught:
+        read_content(folder)
+    (problem,) = caught.value.problems
+    assert problem.field == "factors.medications.options[0].sentence"
+    assert "in 10 people" in problem.fix
 
 
-def test_source_ids_are_checked_against_a_given_sources_file(tmp_path: Path) -> None:
-    sources = tmp_path / "sources.yaml"
+def test_about_naming_a_disease_risk_as_a_percentage_is_refused(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "risk_model.yaml"
+    text = path.read_text(encoding="utf-8")
+    about = re.search(r"^about: >-\n(?:  .*\n)+", text, re.M)
+    assert about is not None, "risk_model.yaml no longer starts its 'about' as a block"
+    broken = text.replace(about.group(0), "about: Your ALS risk is 5%\n", 1)
+    path.write_text(broken, encoding="utf-8")
+    # The line number, worked out from the text written.
+    line = broken[: broken.index("about: Your ALS risk is 5%")].count("\n") + 1
+    with pytest.raises(ContentError) as caught:
+        read_content(folder)
+    (problem,) = caught.value.problems
+    assert problem.file == "risk_model.yaml"
+    assert problem.line == line
+    assert problem.field == "about"
+    assert "forbidden wording" in problem.message
+    assert "%" in problem.message
+    assert f"risk_model.yaml:{line}, field 'about': forbidden wording" in str(caught.value)
+    # Without the percentage, the chance of the disease is still refused.
+    path.write_text(broken.replace("5%", "high"), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        read_content(folder)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.field) == ("risk_model.yaml", line, "about")
+    assert "forbidden wording 'ALS risk'" in problem.message
+
+
+def test_unknown_evidence_grade_lists_the_allowed_values(tmp_path: Path) -> None:
+    folder = _broken_model(tmp_path, "    evidence: guideline\n", "    evidence: anecdote\n")
+    with pytest.raises(ContentError) as caught:
+        read_content(folder)
+    (problem,) = caught.value.problems
+    assert problem.file == "risk_model.yaml"
+    assert problem.field == "factors.caffeine.evidence"
+    assert problem.message == "'anecdote' is not one of the allowed values"
+    for grade in Evidence:
+        assert grade.value in problem.fix
+    assert problem.fix == "use one of " + ", ".join(grade.value for grade in Evidence)
+    line = _line_with(folder / "risk_model.yaml", "evidence: anecdote")
+    assert problem.line == line
+    assert (
+        f"risk_model.yaml:{line}, field 'factors.caffeine.evidence': 'anecdote' is not one of "
+        "the allowed values. Fix: use one of guideline, expert_opinion" in str(caught.value)
+    )
+
+
+def test_a_case_naming_a_question_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    old = "question_ids: [case-maya-triggers, case-maya-cups]"
+    new = "question_ids: [case-maya-triggers, case-no-such-question]"
+    folder = _broken_cases(tmp_path, old, new)
+    text = (folder / "cases.yaml").read_text(encoding="utf-8")
+    line = text[: text.index(new)].count("\n") + 1
+    with pytest.raises(ContentError) as caught:
+        read_content(folder)
+    (problem,) = caught.value.problems
+    assert problem.file == "cases.yaml"
+    assert problem.field == "cases[0].question_ids[1]"
+    assert problem.where == "case exam-week-coffee"
+    assert problem.line == line
+    assert "'case-no-such-question' is not in any lesson" in problem.message
+    assert "add the question to a lesson" in problem.fix
+    assert f"cases.yaml:{line}, case exam-week-coffee, field 'cases[0].question_ids[1]'" in str(
+        caught.value
+    )
+
+
+def test_model_source_ids_are_checked_against_the_folders_sources_file(tmp_path: Path) -> None:
+    cited = "sources: [nhs-twitches, medlineplus-twitching, dsm-caffeine, fda-caffeine]"
+    with_new = "sources: [nhs-twitches, medlineplus-twitching, dsm-caffeine, my-new-source]"
+    folder = _broken_model(tmp_path, cited, with_new)
+    # The folder's sources.yaml does not have the new source yet.
+    with pytest.raises(ContentError, match="unknown source 'my-new-source'") as caught:
+        read_content(folder)
+    problem = _problem(caught, "factors.caffeine.sources")
+    assert problem.file == "risk_model.yaml"
+    assert problem.line == _line_with(folder / "risk_model.yaml", with_new)
+    # Added to the folder's sources.yaml, the same model reads fine.
+    sources = folder / "sources.yaml"
     sources.write_text(
-        "sources:\n  - id: nhs-twitches\n    publisher: NHS\n    title: Muscle twitches\n",
+        sources.read_text(encoding="utf-8")
+        + "  - id: my-new-source\n    publisher: NHS\n    title: Muscle twitches\n",
         encoding="utf-8",
     )
-    shutil.copy(MODEL_FILE, tmp_path / "risk_model.yaml")
-    # The sources.yaml beside the model file is used by default.
-    with pytest.raises(ContentError, match="unknown source 'fda-caffeine'"):
-        read_model(tmp_path / "risk_model.yaml")
-    # An explicit sources file wins.
-    assert read_model(tmp_path / "risk_model.yaml", sources_path=CONTENT / "sources.yaml")
+    model = read_content(folder).risk_model
+    assert model is not None
+    assert "my-new-source" in model.factors.caffeine.sources
 
 
 def test_an_unchanged_copy_reads_fine(tmp_path: Path) -> None:
-    shutil.copy(MODEL_FILE, tmp_path / "risk_model.yaml")
-    model = read_model(tmp_path / "risk_model.yaml")
-    assert model == load_model()
+    content = read_content(_copy(tmp_path))
+    assert content.risk_model == MODEL
+    assert content.cases == CASES
 
 
-def test_broken_cases_copy_names_file_and_field(tmp_path: Path) -> None:
-    text = CASES_FILE.read_text(encoding="utf-8")
-    old = "      stress: 8\n"
-    assert old in text
-    path = tmp_path / "cases.yaml"
-    path.write_text(text.replace(old, "      stress: 12\n", 1), encoding="utf-8")
+def test_broken_cases_copy_names_file_line_and_field(tmp_path: Path) -> None:
+    folder = _broken_cases(tmp_path, "      stress: 8\n", "      stress: 12\n")
     with pytest.raises(ContentError) as caught:
-        read_cases(path)
+        read_content(folder)
     message = str(caught.value)
-    assert "cases.yaml" in message
+    problem = _problem(caught, "cases[0].settings.stress")
+    assert problem.file == "cases.yaml"
+    assert "Stress or anxiety must be a number from 0 to 10" in problem.message
+    assert problem.fix == "change the value to one the explorer accepts"
+    assert problem.line == _line_with(folder / "cases.yaml", "stress: 12")
+    assert f"cases.yaml:{problem.line}" in message
     assert "field 'cases[0].settings.stress'" in message
     assert "Stress or anxiety must be a number from 0 to 10" in message
-    problem = caught.value.problems[0]
-    assert problem.line == _line_with(path, "stress: 12")
 
 
 def test_cases_with_an_unknown_field_or_duplicate_id_are_refused(tmp_path: Path) -> None:
-    text = CASES_FILE.read_text(encoding="utf-8")
-    path = tmp_path / "cases.yaml"
-    path.write_text(text.replace("id: after-marathon", "id: exam-week-coffee"), encoding="utf-8")
-    with pytest.raises(ContentError, match="case id 'exam-week-coffee' is not a unique slug"):
-        read_cases(path)
-    assert "    question_ids: [" in text, "the test's anchor is no longer in cases.yaml"
-    path.write_text(text.replace("    question_ids: [", "    questions: [", 1), encoding="utf-8")
-    with pytest.raises(ContentError, match=r"unknown field\(s\) questions"):
-        read_cases(path)
+    folder = _broken_cases(tmp_path / "dup", "id: after-marathon", "id: exam-week-coffee")
+    with pytest.raises(
+        ContentError, match="case id 'exam-week-coffee' is not a unique slug"
+    ) as caught:
+        read_content(folder)
+    problem = _problem(caught, "cases[1].id")
+    assert problem.file == "cases.yaml"
+    assert problem.line == _line_after(folder / "cases.yaml", ["id: exam-week-coffee"] * 2)
+    assert "different for each case" in problem.fix
+
+    folder = _broken_cases(tmp_path / "field", "    question_ids: [", "    questions: [")
+    with pytest.raises(ContentError, match=r"unknown field\(s\) questions") as caught:
+        read_content(folder)
+    problem = _problem(caught, "cases[0]")
+    assert problem.file == "cases.yaml"
+    assert problem.line == _line_with(folder / "cases.yaml", "  - id: exam-week-coffee")
+    assert "question_ids" in problem.fix
 
 
-def test_load_data_file_reads_the_shipped_files_strictly() -> None:
-    # The same strict reader the course uses: the shipped files pass it.
-    from twitchlearn.risk import RiskModel
-
-    assert isinstance(load_data_file(MODEL_FILE, RiskModel), RiskModel)
+def test_the_shipped_files_pass_the_strict_reader() -> None:
+    # The same strict reader the course uses, uncached: the shipped files pass it.
+    content = read_content(CONTENT_DIR)
+    assert isinstance(content.risk_model, RiskModel)
+    assert content.cases
+    assert all(isinstance(case, CaseStudy) for case in content.cases)
 
 
 def test_levels_and_red_flags_in_the_file_match_the_enums() -> None:
-    model = load_model()
+    model = MODEL
     assert [spec.id for spec in model.levels] == [level.value for level in Level]
     starts = [spec.min_points for spec in model.levels]
     assert starts[0] == 0

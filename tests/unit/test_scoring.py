@@ -12,7 +12,6 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from twitchlearn.errors import AnswerError
-from twitchlearn.loading import _question_problems  # the loader's own rules for a question
 from twitchlearn.models import (
     Choice,
     Course,
@@ -24,6 +23,7 @@ from twitchlearn.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
+from twitchlearn.rules import question_findings  # the loader's own rules for a question
 from twitchlearn.scoring import MAX_SCORE, Grade, grade, grade_answer
 
 # --- fixed questions -----------------------------------------------------------------------
@@ -78,7 +78,7 @@ MATCHING = MatchingQuestion(
 
 @pytest.mark.parametrize("question", [SINGLE, MULTI, TRUE_FALSE, NUMERIC, MATCHING])
 def test_fixed_questions_follow_the_loader_rules(question: Question) -> None:
-    assert list(_question_problems(question)) == []
+    assert list(question_findings(question, question.sources)) == []
 
 
 def assert_right(result: Grade) -> None:
@@ -353,7 +353,7 @@ def is_key(question: Question, answer: Any) -> bool:
 @settings(deadline=None)
 @given(any_question)
 def test_generated_questions_follow_the_loader_rules(question: Question) -> None:
-    assert list(_question_problems(question)) == []
+    assert list(question_findings(question, question.sources)) == []
 
 
 @settings(deadline=None)

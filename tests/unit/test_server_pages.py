@@ -7,14 +7,16 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from twitchlearn.server import (
-    NOTEBOOKS_DIR,
+from twitchlearn.app import notebooks
+from twitchlearn.app.server import (
     PLOTLY_EXTENSION,
     chart_free_notebooks,
     plotly_only_where_charts,
-    prepare_app_dir,
     voila_config,
 )
+from twitchlearn.loading import load_content
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def page_config() -> dict[str, Any]:
@@ -32,9 +34,9 @@ def names(config: dict[str, Any]) -> list[str]:
 
 
 def test_only_the_explorer_draws_charts(tmp_path: Path) -> None:
-    app_dir = prepare_app_dir(NOTEBOOKS_DIR, tmp_path)
-    served = {path.name for path in app_dir.glob("*.ipynb")}
-    assert chart_free_notebooks(app_dir) == served - {"08_explorer.ipynb"}
+    served = {path.name for path in notebooks.write(load_content(), tmp_path)}
+    assert "08_explorer.ipynb" in served
+    assert chart_free_notebooks(tmp_path) == served - {"08_explorer.ipynb"}
 
 
 def test_the_hook_drops_plotly_from_chart_free_pages_only() -> None:

@@ -3,7 +3,8 @@
 Notebooks call these; all content and all scoring come from the core.
 """
 
-from twitchlearn.ui.pages import LessonPage, StartPage, session
+from twitchlearn.ui.pages import ExplorerPage, LessonPage, StartPage
 from twitchlearn.ui.quiz import QuestionView, QuizView
+from twitchlearn.ui.review import ReviewView
 
-__all__ = ["LessonPage", "QuestionView", "QuizView", "StartPage", "session"]
+__all__ = ["ExplorerPage", "LessonPage", "QuestionView", "QuizView", "ReviewView", "StartPage"]

@@ -1,14 +1,14 @@
 """Case studies under the twitch explorer: read a story, predict, set the explorer, answer.
 
-Each case (`twitchlearn.risk.cases()`) gets a card: its title and story, a button that sets
+Each case (`Content.cases`) gets a card: its title and story, a button that sets
 the explorer's controls to the case (one recompute), a prediction checked against
 `assess(case.factors)` (the level, or "see a clinician" when a warning sign is ticked), the
 case's take-away once checked, and the case's quiz questions. The questions are lesson 7's,
 shown with `QuestionView`, so they are graded and saved by the learner's ProgressTracker
 like any other question.
 
-    explorer = ExplorerView()
-    CaseStudiesView(explorer)      # below it, in the same notebook
+    explorer = ExplorerView(content.risk_model)
+    CaseStudiesView(explorer, content.cases, session.tracker)   # below it, on the same page
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from twitchlearn.progress import ProgressTracker
-from twitchlearn.risk import CaseStudy, Level, RiskModel, assess, cases
+from twitchlearn.risk import CaseStudy, Level, RiskModel, assess
+from twitchlearn.session import ProgressTracker
+from twitchlearn.ui.common import FULL_WIDTH, WIDE_LABEL, safe_callback
 from twitchlearn.ui.explorer import ExplorerView
-from twitchlearn.ui.quiz import QuestionView, safe_callback
+from twitchlearn.ui.quiz import QuestionView
 
 __all__ = ["PREDICTIONS", "SEE_CLINICIAN", "CaseCard", "CaseStudiesView", "expected_prediction"]
 
@@ -37,22 +38,8 @@ PREDICTIONS: tuple[tuple[str, str], ...] = (
 )
 _PREDICTION_LABELS = {value: label for label, value in PREDICTIONS}
 
-_FULL_WIDTH = widgets.Layout(width="100%")
-_WIDE_LABEL = {"description_width": "initial"}
 
-_STYLE = """
-<style>
-.tl-case { border: 1px solid #999; border-radius: 6px; padding: 0.4em 1em; margin: 1em 0; }
-.tl-case .widget-radio-box label, .tl-case .widget-label { white-space: normal; }
-.tl-feedback { padding: 0.4em 0.8em; border-radius: 4px; }
-.tl-right { border-left: 4px solid #1b7a3a; background: #eef7f0; }
-.tl-wrong { border-left: 4px solid #b34700; background: #fdf3ec; }
-.tl-warning { border-left: 4px solid #8a6d00; background: #fff8e1; }
-</style>
-"""
-
-
-def expected_prediction(case: CaseStudy, model: RiskModel | None = None) -> str:
+def expected_prediction(case: CaseStudy, model: RiskModel) -> str:
     """The right prediction for `case`: SEE_CLINICIAN when a warning sign is ticked, else the
     level's value (such as "more_likely")."""
     result = assess(case.factors, model)
@@ -72,25 +59,25 @@ class CaseCard:
         self.story = widgets.HTML(
             f'<h3 class="tl-case-title">{title}</h3><p class="tl-case-story">'
             f"{escape(case.story)}</p>",
-            layout=_FULL_WIDTH,
+            layout=FULL_WIDTH,
         )
         self.set_button = widgets.Button(
             description="Set the explorer to this case",
             tooltip=f"Set the explorer above to {case.title}",
             layout=widgets.Layout(width="auto"),
         )
-        self.set_status = widgets.HTML("", layout=_FULL_WIDTH)
+        self.set_status = widgets.HTML("", layout=FULL_WIDTH)
         self.prompt = widgets.HTML(
             f'<p class="tl-case-prompt"><strong>Predict first.</strong> {escape(case.prompt)}'
             "</p><p>What will the explorer show?</p>",
-            layout=_FULL_WIDTH,
+            layout=FULL_WIDTH,
         )
         self.prediction = widgets.RadioButtons(
             options=list(PREDICTIONS),
             value=None,
             description="Your prediction:",
-            style=_WIDE_LABEL,
-            layout=_FULL_WIDTH,
+            style=WIDE_LABEL,
+            layout=FULL_WIDTH,
         )
         self.check_button = widgets.Button(
             description="Check my prediction",
@@ -98,7 +85,7 @@ class CaseCard:
             tooltip=f"Check your prediction for {case.title}",
             layout=widgets.Layout(width="auto"),
         )
-        self.result = widgets.HTML("", layout=_FULL_WIDTH)
+        self.result = widgets.HTML("", layout=FULL_WIDTH)
         self.set_button.on_click(safe_callback(lambda _b: self.set_explorer(), self._show_error))
         self.check_button.on_click(safe_callback(self._on_check, self._show_error))
         course = tracker.course
@@ -117,7 +104,7 @@ class CaseCard:
         if self.questions:
             parts.append(widgets.HTML("<h4>Questions about this case</h4>"))
             parts.extend(view.widget for view in self.questions)
-        self.widget = widgets.VBox(parts, layout=_FULL_WIDTH)
+        self.widget = widgets.VBox(parts, layout=FULL_WIDTH)
         self.widget.add_class("tl-case")
         self.widget.add_class(f"tl-case-{case.id}")
 
@@ -189,27 +176,23 @@ class CaseStudiesView:
     def __init__(
         self,
         explorer: ExplorerView,
-        tracker: ProgressTracker | None = None,
-        studies: tuple[CaseStudy, ...] | None = None,
+        studies: tuple[CaseStudy, ...],
+        tracker: ProgressTracker,
     ) -> None:
-        if tracker is None:
-            from twitchlearn.ui.pages import session  # the kernel's learner, as in the lessons
-
-            tracker = session()
         self.explorer = explorer
         self.tracker = tracker
         self.cards: list[CaseCard] = []
         number = 1
-        for case in cases() if studies is None else studies:
+        for case in studies:
             card = CaseCard(case, explorer, tracker, number)
             number += len(card.questions)
             self.cards.append(card)
         intro = widgets.HTML(
-            _STYLE + '<h2 id="case-studies">Case studies</h2>'
+            '<h2 id="case-studies">Case studies</h2>'
             "<p>Each story is one person's week. Read it and predict what the explorer will "
             "show. Then check your prediction, and set the explorer to the case to see why. "
             "Last, answer the questions. Your answers count like the lesson questions.</p>",
-            layout=_FULL_WIDTH,
+            layout=FULL_WIDTH,
         )
         self.widget = widgets.VBox([intro, *(card.widget for card in self.cards)])
         self.widget.add_class("tl-case-studies")

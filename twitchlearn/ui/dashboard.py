@@ -17,25 +17,23 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from twitchlearn.attempts import POLICIES, Policy
 from twitchlearn.errors import StoreError
-from twitchlearn.loading import load_course
-from twitchlearn.models import Course
-from twitchlearn.store import POLICIES, Policy, ProgressStore, default_path
+from twitchlearn.loading import load_content
+from twitchlearn.models import Content, Course
+from twitchlearn.storage import default_location, open_store
 from twitchlearn.teacher import (
-    CLASS_PLAN,
     EXPORT_COMMAND,
     LearnerProgress,
     QuestionDifficulty,
     WrongAnswer,
     answer_key,
     common_wrong_answers,
-    discussion_prompts,
     learner_progress,
     question_difficulty,
 )
-from twitchlearn.ui._html import HtmlBlock, bullet_list
 from twitchlearn.ui.chart import chart_output
-from twitchlearn.ui.quiz import _WIDE_LABEL, safe_callback
+from twitchlearn.ui.common import WIDE_LABEL, HtmlBlock, bullet_list, page_head, safe_callback
 
 __all__ = [
     "CLASS_ENV",
@@ -88,25 +86,25 @@ class ClassDashboard:
     def __init__(
         self,
         course: Course,
-        db_path: str | os.PathLike[str],
+        db_location: str | os.PathLike[str],
         *,
         class_code: str = "",
         policy: Policy = "best",
     ) -> None:
         self.course = course
-        self.db_path = db_path
+        self.db_location = os.fspath(db_location)
         self.class_code = widgets.Text(
             value=class_code,
             description="Class code",
             placeholder="for example 9B",
             continuous_update=False,
-            style=_WIDE_LABEL,
+            style=WIDE_LABEL,
         )
         self.policy = widgets.Dropdown(
             options=[(_POLICY_LABELS[p], p) for p in POLICIES],
             value=policy,
             description="Which attempt counts",
-            style=_WIDE_LABEL,
+            style=WIDE_LABEL,
         )
         self.status = widgets.HTML()
         self.controls = widgets.VBox([widgets.HBox([self.class_code, self.policy]), self.status])
@@ -122,7 +120,11 @@ class ClassDashboard:
     @classmethod
     def from_environment(cls) -> ClassDashboard:
         """The store at TWITCHLEARN_DB (or the default path), class code from TWITCHLEARN_CLASS."""
-        return cls(load_course(), default_path(), class_code=os.environ.get(CLASS_ENV, "").strip())
+        return cls(
+            load_content().course,
+            default_location(),
+            class_code=os.environ.get(CLASS_ENV, "").strip(),
+        )
 
     def _show_error(self, message: str) -> None:
         self.status.value = f'<p class="tl-feedback tl-wrong">{escape(message)}</p>'
@@ -143,7 +145,7 @@ class ClassDashboard:
             self.status.value = "<p>Type your class code to see its results.</p>"
             return
         try:
-            with ProgressStore(self.db_path, read_only=True) as store:
+            with open_store(self.db_location, read_only=True) as store:
                 progress = learner_progress(store, self.course, code, policy)
                 difficulty = question_difficulty(store, self.course, code, policy)
                 wrong = common_wrong_answers(store, self.course, code, policy)
@@ -237,23 +239,30 @@ class ClassDashboard:
 # --- the teacher guide -------------------------------------------------------------------
 
 
-def guide_plan(course: Course | None = None) -> HtmlBlock:
-    """The 45-minute class plan, with the course disclaimer to read at the start."""
-    course = load_course() if course is None else course
-    total = sum(step.minutes for step in CLASS_PLAN)
-    rows = [(f"{step.minutes} min", step.activity, step.detail) for step in CLASS_PLAN]
-    return HtmlBlock(
-        f"<p>A plan for one class of {total} minutes.</p>"
-        + _table(("Time", "Activity", "What to do"), rows)
-        + '<p><strong>Disclaimer to read aloud:</strong></p><blockquote class="tl-disclaimer">'
-        + escape(course.disclaimer)
+def guide_plan(content: Content | None = None) -> HtmlBlock:
+    """The class plan (teacher_guide.yaml), with the course disclaimer to read at the start."""
+    content = load_content() if content is None else content
+    disclaimer = (
+        '<p><strong>Disclaimer to read aloud:</strong></p><blockquote class="tl-disclaimer">'
+        + escape(content.course.disclaimer)
         + "</blockquote>"
+    )
+    if content.guide is None:
+        return HtmlBlock(page_head() + "<p>This course has no class plan.</p>" + disclaimer)
+    plan = content.guide.plan
+    total = sum(step.minutes for step in plan)
+    rows = [(f"{step.minutes} min", step.activity, step.detail) for step in plan]
+    return HtmlBlock(
+        page_head()
+        + f"<p>A plan for one class of {total} minutes.</p>"
+        + _table(("Time", "Activity", "What to do"), rows)
+        + disclaimer
     )
 
 
-def guide_objectives(course: Course | None = None) -> HtmlBlock:
+def guide_objectives(content: Content | None = None) -> HtmlBlock:
     """What learners should be able to do after each lesson."""
-    course = load_course() if course is None else course
+    course = (load_content() if content is None else content).course
     parts = [
         f"<h3>{lesson.number}. {escape(lesson.title)}</h3>" + bullet_list(lesson.objectives)
         for lesson in course.lessons
@@ -261,20 +270,22 @@ def guide_objectives(course: Course | None = None) -> HtmlBlock:
     return HtmlBlock("".join(parts))
 
 
-def guide_prompts(course: Course | None = None) -> HtmlBlock:
-    """Discussion prompts per lesson, each list ending with the safety reminder."""
-    course = load_course() if course is None else course
+def guide_prompts(content: Content | None = None) -> HtmlBlock:
+    """Discussion prompts per lesson, each list ending with the safety note."""
+    content = load_content() if content is None else content
+    if content.guide is None:
+        return HtmlBlock("<p>This course has no discussion prompts.</p>")
+    guide = content.guide
     parts = [
-        f"<h3>{lesson.number}. {escape(lesson.title)}</h3>"
-        + bullet_list(discussion_prompts(lesson))
-        for lesson in course.lessons
+        f"<h3>{lesson.number}. {escape(lesson.title)}</h3>" + bullet_list(guide.prompts_for(lesson))
+        for lesson in content.course.lessons
     ]
     return HtmlBlock("".join(parts))
 
 
-def guide_answer_key(course: Course | None = None) -> HtmlBlock:
+def guide_answer_key(content: Content | None = None) -> HtmlBlock:
     """Every question with its right answer and explanation. For the teacher only."""
-    course = load_course() if course is None else course
+    course = (load_content() if content is None else content).course
     parts: list[str] = []
     lesson_number = None
     for entry in answer_key(course):

@@ -6,8 +6,8 @@ plotly.js, `twitchlearn.ui.chart`: the kernel never imports plotly), and the sam
 words (`tl-explorer-summary`) for screen readers. Any ticked warning sign replaces the
 level with the model's advice to see a GP (`tl-override`, role="alert").
 
-    ExplorerView()          # in a notebook cell
-    explorer_with_cases()   # the explorer, then the case studies that drive it
+    ExplorerView(model)     # the explorer for a risk model (twitchlearn.pages.ExplorerPage
+                            # puts it on a page with the case studies that drive it)
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from twitchlearn.progress import ProgressTracker
 from twitchlearn.risk import (
     INPUT_RANGES,
     Assessment,
@@ -31,13 +30,12 @@ from twitchlearn.risk import (
     RiskFactors,
     RiskModel,
     assess,
-    load_model,
     presets,
 )
 from twitchlearn.ui.chart import Chart
-from twitchlearn.ui.quiz import safe_callback
+from twitchlearn.ui.common import FULL_WIDTH, safe_callback
 
-__all__ = ["EVIDENCE_COLOURS", "ExplorerView", "explorer_with_cases"]
+__all__ = ["EVIDENCE_COLOURS", "ExplorerView", "chart_text", "summary_html"]
 
 # Okabe-Ito colours, one per evidence grade (colour-blind safe); the summary says it in words.
 EVIDENCE_COLOURS: dict[Evidence, str] = {
@@ -53,8 +51,7 @@ _COLOUR_NAMES = {
     Evidence.NO_DIRECT_EVIDENCE: "purple",
 }
 
-_FULL_WIDTH = widgets.Layout(width="100%")
-_WIDE_LABEL = {"description_width": "15em"}
+_LABEL_WIDTH = {"description_width": "15em"}
 _CHART_TITLE = "What each factor adds (points)"
 _CHART_TITLE_OVERRIDE = "Warning sign ticked: see the advice, not these points"
 
@@ -66,8 +63,8 @@ def _points(n: int) -> str:
 class ExplorerView:
     """The interactive explorer. Display it (it is the last value of a cell) or use `.widget`."""
 
-    def __init__(self, model: RiskModel | None = None) -> None:
-        self.model = load_model() if model is None else model
+    def __init__(self, model: RiskModel) -> None:
+        self.model = model
         self.presets: dict[str, Preset] = presets(self.model)
         self._applying = False  # set while a preset changes many controls at once
         self.updates = 0  # how many times the chart and summary were recomputed
@@ -98,25 +95,25 @@ class ExplorerView:
             options=[(o.label, Hydration(o.id)) for o in factors.hydration.options],
             value=Hydration.NORMAL,
             description="Drinking water",
-            style=_WIDE_LABEL,
-            layout=_FULL_WIDTH,
+            style=_LABEL_WIDTH,
+            layout=FULL_WIDTH,
         )
         self.exercise = widgets.Dropdown(
             options=[(o.label, Exercise(o.id)) for o in factors.exercise.options],
             value=Exercise.NONE,
             description="Exercise in the last 24 hours",
-            style=_WIDE_LABEL,
-            layout=_FULL_WIDTH,
+            style=_LABEL_WIDTH,
+            layout=FULL_WIDTH,
         )
         self.medications: dict[Medication, widgets.Checkbox] = {
             Medication(o.id): widgets.Checkbox(
-                value=False, description=o.label, indent=False, layout=_FULL_WIDTH
+                value=False, description=o.label, indent=False, layout=FULL_WIDTH
             )
             for o in factors.medications.options
         }
         self.red_flags: dict[RedFlag, widgets.Checkbox] = {
             RedFlag(item.id): widgets.Checkbox(
-                value=False, description=item.label, indent=False, layout=_FULL_WIDTH
+                value=False, description=item.label, indent=False, layout=FULL_WIDTH
             )
             for item in self.model.red_flags.items
         }
@@ -138,14 +135,14 @@ class ExplorerView:
         self.legend = widgets.HTML(
             f'<p class="tl-legend">Bar colours show the evidence: {legend}.</p>'
         )
-        self.summary = widgets.HTML("", layout=_FULL_WIDTH)
+        self.summary = widgets.HTML("", layout=FULL_WIDTH)
         self.summary.add_class("tl-explorer-summary")
         self.error = widgets.HTML("")
         self.about = widgets.HTML(
             '<div class="tl-explorer-about">'
             f"<p>{escape(self.model.about)}</p>"
             f"<p><strong>{escape(self.model.disclaimer)}</strong></p></div>",
-            layout=_FULL_WIDTH,
+            layout=FULL_WIDTH,
         )
 
         on_change = safe_callback(self._on_change, self._show_error)
@@ -173,8 +170,8 @@ class ExplorerView:
             step=step,
             description=description,
             continuous_update=False,
-            style=_WIDE_LABEL,
-            layout=_FULL_WIDTH,
+            style=_LABEL_WIDTH,
+            layout=FULL_WIDTH,
             **extra,
         )
         slider.add_class(cls)
@@ -340,15 +337,6 @@ class ExplorerView:
 
     def _show_error(self, message: str) -> None:
         self.error.value = f'<p class="tl-error" role="alert">{escape(message)}</p>'
-
-
-def explorer_with_cases(tracker: ProgressTracker | None = None) -> widgets.VBox:
-    """The explorer followed by the case studies (`twitchlearn.ui.cases`) that set it."""
-    from twitchlearn.ui.cases import CaseStudiesView  # it imports this module
-
-    explorer = ExplorerView()
-    studies = CaseStudiesView(explorer, tracker)
-    return widgets.VBox([explorer.widget, studies.widget])
 
 
 def _chart_title(result: Assessment) -> str:

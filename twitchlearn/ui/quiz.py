@@ -7,10 +7,7 @@ kernel (ipywidgets sends selection widgets' labels and an index, never their val
 
 from __future__ import annotations
 
-import logging
 import math
-import sys
-from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -25,42 +22,13 @@ from twitchlearn.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
-from twitchlearn.progress import ProgressTracker
 from twitchlearn.scoring import RIGHT_FEEDBACK, Grade
+from twitchlearn.session import ProgressTracker
+from twitchlearn.ui.common import FULL_WIDTH, WIDE_LABEL, safe_callback
 
 __all__ = ["QuestionView", "QuizView", "question_view"]
 
-log = logging.getLogger("twitchlearn.ui")
-if not log.handlers:
-    # ipykernel sends sys.stderr to the page; the real stderr reaches the server's log.
-    _handler = logging.StreamHandler(sys.__stderr__)
-    _handler.setFormatter(logging.Formatter("[twitchlearn] %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(_handler)
-    log.propagate = False
-
-FRIENDLY_ERROR = (
-    "Sorry, something went wrong while checking your answer. Please try again. "
-    "If it keeps happening, tell your teacher."
-)
-
-_FULL_WIDTH = widgets.Layout(width="100%")
 _NOT_CHOSEN = ""  # the value of a matching dropdown before the learner picks
-_WIDE_LABEL = {"description_width": "initial"}
-
-
-def safe_callback(
-    action: Callable[..., None], show_error: Callable[[str], None]
-) -> Callable[..., None]:
-    """Run a widget callback; a learner sees a friendly message, the server log the details."""
-
-    def run(*args: Any) -> None:
-        try:
-            action(*args)
-        except Exception:
-            log.exception("error in a widget callback")
-            show_error(FRIENDLY_ERROR)
-
-    return run
 
 
 class QuestionView:
@@ -85,7 +53,7 @@ class QuestionView:
             layout=widgets.Layout(display="none"),
         )
         # Empty until the learner submits: the feedback and explanation are not in the page.
-        self.feedback = widgets.HTML("", layout=_FULL_WIDTH)
+        self.feedback = widgets.HTML("", layout=FULL_WIDTH)
         self.check.on_click(safe_callback(self._on_check, self._show_error))
         self.retry.on_click(safe_callback(self._on_retry, self._show_error))
         self.widget = widgets.VBox(
@@ -117,8 +85,8 @@ class QuestionView:
                     options=[(c.text, c.id) for c in q.choices],
                     value=None,
                     description="Your answer:",
-                    layout=_FULL_WIDTH,
-                    style=_WIDE_LABEL,
+                    layout=FULL_WIDTH,
+                    style=WIDE_LABEL,
                 )
             ]
         if isinstance(q, TrueFalseQuestion):
@@ -127,12 +95,12 @@ class QuestionView:
                     options=[("True", True), ("False", False)],
                     value=None,
                     description="Your answer:",
-                    style=_WIDE_LABEL,
+                    style=WIDE_LABEL,
                 )
             ]
         if isinstance(q, MultipleSelectQuestion):
             return [
-                widgets.Checkbox(value=False, description=c.text, indent=False, layout=_FULL_WIDTH)
+                widgets.Checkbox(value=False, description=c.text, indent=False, layout=FULL_WIDTH)
                 for c in q.choices
             ]
         if isinstance(q, NumericQuestion):
@@ -142,7 +110,7 @@ class QuestionView:
                     description=f"Your answer ({q.unit}):",
                     placeholder=f"a number from {q.minimum:g} to {q.maximum:g}",
                     continuous_update=False,
-                    style=_WIDE_LABEL,
+                    style=WIDE_LABEL,
                     layout=widgets.Layout(width="28em"),
                 )
             ]
@@ -153,8 +121,8 @@ class QuestionView:
                 options=[("Choose a match", _NOT_CHOSEN), *((r.text, r.id) for r in q.right)],
                 value=_NOT_CHOSEN,
                 description=left.text,
-                style=_WIDE_LABEL,
-                layout=_FULL_WIDTH,
+                style=WIDE_LABEL,
+                layout=FULL_WIDTH,
             )
             for left in q.left
         ]
@@ -272,10 +240,10 @@ class QuizView:
         self.tracker = tracker
         self.lesson = tracker.course.lesson(lesson_id)
         self.lesson_bar = widgets.FloatProgress(
-            min=0, max=1, description="This lesson:", style=_WIDE_LABEL
+            min=0, max=1, description="This lesson:", style=WIDE_LABEL
         )
         self.course_bar = widgets.FloatProgress(
-            min=0, max=1, description="Whole course:", style=_WIDE_LABEL
+            min=0, max=1, description="Whole course:", style=WIDE_LABEL
         )
         self.lesson_text = widgets.HTML()
         self.course_text = widgets.HTML()

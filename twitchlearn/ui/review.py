@@ -1,10 +1,10 @@
 """Review what I missed: the questions a learner got wrong that are due again today.
 
 The progress store keeps a Leitner schedule (see twitchlearn.review) for every question a
-learner got wrong; `ProgressStore.due_for_review` says which are due now. This page shows
-them, grouped by lesson, each with the ordinary `QuestionView`. Answers go through the
-learner's tracker, so they are saved and move the question along the boxes: a right answer
-sends it away for a while, a wrong one keeps it here.
+learner got wrong; the learner's session says which are due now. This page shows them,
+grouped by lesson, each with the ordinary `QuestionView`. Answers go through the session's
+tracker, so they are saved and move the question along the boxes: a right answer sends it
+away for a while, a wrong one keeps it here.
 
     ReviewView()            # in a notebook cell (09_review.ipynb)
 
@@ -24,15 +24,13 @@ import ipywidgets as widgets
 
 from twitchlearn.errors import StoreError
 from twitchlearn.models import Lesson, Question
-from twitchlearn.progress import ProgressTracker, StoreSink
 from twitchlearn.review import INTERVALS, LAST_BOX
-from twitchlearn.ui._html import notebook_name
-from twitchlearn.ui.pages import _STYLE, SAME_TAB, START_NOTEBOOK, session
+from twitchlearn.session import LearnerSession, kernel_session
+from twitchlearn.site import START_PAGE, lesson_page
+from twitchlearn.ui.common import link, page_head
 from twitchlearn.ui.quiz import QuestionView
 
-__all__ = ["REVIEW_NOTEBOOK", "ReviewView", "schedule_in_words"]
-
-REVIEW_NOTEBOOK = "09_review.ipynb"
+__all__ = ["ReviewView", "schedule_in_words"]
 
 Clock = Callable[[], datetime]
 
@@ -99,14 +97,15 @@ class ReviewView:
 
     def __init__(
         self,
-        tracker: ProgressTracker | None = None,
+        session: LearnerSession | None = None,
         now: datetime | Clock | None = None,
     ) -> None:
-        self.tracker = tracker or session()
-        self.course = self.tracker.course
+        self.session = session or kernel_session()
+        self.tracker = self.session.tracker
+        self.course = self.session.course
         self._clock: Clock = _clock(now)
-        learner = self.tracker.learner
-        self.query = escape(learner.query(), quote=True)
+        learner = self.session.learner
+        self.query = learner.query()
         self.questions: list[QuestionView] = []
         self.due: list[str] = []  # question ids due when the page opened, as shown
         self.count = widgets.HTML()  # how many are left today; updated after each answer
@@ -114,15 +113,13 @@ class ReviewView:
         self.saving = widgets.HTML()  # says so when answers are not being saved
         self.message = widgets.HTML()  # the friendly message when there is no list
         parts: list[widgets.Widget] = [widgets.HTML(self._header())]
-        sink = self.tracker.sink
         if not learner.known:
             self.message.value = self._note(
                 "tl-review-anonymous",
-                f'{escape(ANONYMOUS)} <a {SAME_TAB} href="{START_NOTEBOOK}">'
-                "Go to the start page</a>.",
+                f"{escape(ANONYMOUS)} " + link(START_PAGE, "Go to the start page") + ".",
             )
             parts.append(self.message)
-        elif not isinstance(sink, StoreSink):
+        elif not self.session.saving:
             self.message.value = self._note("tl-review-not-saved", escape(NOT_SAVED))
             parts.append(self.message)
         else:
@@ -147,7 +144,7 @@ class ReviewView:
     # -- parts ----------------------------------------------------------------------------
 
     def _header(self) -> str:
-        learner = self.tracker.learner
+        learner = self.session.learner
         who = ""
         if learner.known:
             who = f'<p class="tl-review-who">For {escape(learner.name)}'
@@ -156,10 +153,11 @@ class ReviewView:
             who += "</p>"
         nav = (
             '<nav class="tl-nav" aria-label="Course">'
-            f'<a {SAME_TAB} href="{START_NOTEBOOK}{self.query}">Course home</a></nav>'
+            + link(START_PAGE + self.query, "Course home")
+            + "</nav>"
         )
         return (
-            _STYLE
+            page_head()
             + '<header class="tl-page"><h1>Review what you missed</h1>'
             + nav
             + who
@@ -196,38 +194,24 @@ class ReviewView:
         return parts
 
     def _lesson_heading(self, lesson: Lesson) -> str:
-        href = f"{notebook_name(lesson)}{self.query}"
         return (
             f"<h2>Lesson {lesson.number}: {escape(lesson.title)}</h2>"
-            f'<p><a {SAME_TAB} href="{href}">Read the lesson again</a></p>'
+            "<p>" + link(lesson_page(lesson) + self.query, "Read the lesson again") + "</p>"
         )
 
     # -- the schedule -----------------------------------------------------------------------
 
-    def _store_sink(self) -> StoreSink:
-        sink = self.tracker.sink
-        assert isinstance(sink, StoreSink)
-        return sink
-
     def _due_now(self) -> list[str]:
         """Ids of the questions due now that the course still has, longest overdue first."""
-        sink = self._store_sink()
-        ids = sink.store.due_for_review(sink.learner.name, sink.learner.class_code, self._clock())
-        return [qid for qid in ids if qid in self.course.questions]
+        return self.session.due_for_review(self._clock())
 
     def due_now(self) -> list[str]:
-        """The questions due now, read from the store again ([] when nothing can be read)."""
-        if not self.tracker.learner.known or not isinstance(self.tracker.sink, StoreSink):
-            return []
+        """The questions due now, read from the store again ([] when nothing is saved)."""
         return self._due_now()
 
     def _next_due(self) -> datetime | None:
-        sink = self._store_sink()
-        states = sink.store.review_states(sink.learner.name, sink.learner.class_code)
         now = self._clock()
-        later = [
-            s.due_at for qid, s in states.items() if s.due_at > now and qid in self.course.questions
-        ]
+        later = [s.due_at for s in self.session.review_states().values() if s.due_at > now]
         return min(later, default=None)
 
     def _refresh(self) -> None:

@@ -1,66 +1,36 @@
-"""The progress store: every attempt at every question, in one SQLite file.
+"""The SQLite backend of the progress store: every attempt at every question, in one file.
 
-Where:  the path in the environment variable TWITCHLEARN_DB, or else
-        $XDG_DATA_HOME/twitchlearn/progress.sqlite3 (default ~/.local/share/twitchlearn/...).
-
-Several Voila kernels (separate processes) write to the same file at once: the database runs
-in WAL mode, each write is one `BEGIN IMMEDIATE` transaction, and a busy timeout makes a
-writer wait for another instead of failing. The schema is versioned with PRAGMA user_version;
+The embedded default (`twitchlearn.storage.open_store` picks it for a file path). Several
+Voila kernels (separate processes) write to the same file at once: the database runs in WAL
+mode, each write is one `BEGIN IMMEDIATE` transaction, and a busy timeout makes a writer wait
+for another instead of failing. The schema is versioned with PRAGMA user_version;
 `MIGRATIONS` is the ordered list of steps from an empty file to the current version.
 
 Anything that goes wrong with the file (damaged, not a database, read-only, folder missing,
-locked for too long, disk full) raises `StoreError` with the path and what to do. The UI opens
-the store with `open_store()`, which never fails: when the file cannot be used it warns
-(`TwitchlearnWarning`) and returns a store kept in memory, so the lessons still work and
-progress lasts for the session only.
-
-Answers are saved as JSON: a choice id (str), a list of choice ids (multiple select; a set is
-saved sorted), a bool, a number, or an object of left id -> right id (matching).
+locked for too long, disk full) raises `StoreError` with the path and what to do.
 """
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import sqlite3
 import threading
-import warnings
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Final, Literal, TypeAlias
+from typing import Final
 
-import attrs
-
-from twitchlearn.errors import StoreError, TwitchlearnWarning
+from twitchlearn.attempts import Attempt, decode_answer, format_time, parse_time
+from twitchlearn.errors import StoreError
 from twitchlearn.review import ReviewState, next_state
 from twitchlearn.scoring import Grade
+from twitchlearn.storage.base import new_attempt
 
-__all__ = [
-    "DB_ENV",
-    "MIGRATIONS",
-    "POLICIES",
-    "SCHEMA_VERSION",
-    "Answer",
-    "Attempt",
-    "CountedAttempt",
-    "Policy",
-    "ProgressStore",
-    "decode_answer",
-    "default_path",
-    "encode_answer",
-    "format_time",
-    "open_store",
-    "parse_time",
-]
+__all__ = ["DB_ENV", "MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
 
 DB_ENV: Final = "TWITCHLEARN_DB"
-
-# A decoded answer. Multiple select answers come back as a list of choice ids.
-Answer: TypeAlias = str | bool | int | float | list[str] | dict[str, str]
 
 # Step i takes the schema from version i to version i + 1. Append; never edit a released step.
 MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
@@ -97,138 +67,9 @@ SCHEMA_VERSION: Final = len(MIGRATIONS)
 
 _MEMORY = ":memory:"
 
-# Which attempt counts in an export, when a learner answered a question more than once.
-Policy: TypeAlias = Literal["first", "last", "best"]
-POLICIES: Final[tuple[Policy, ...]] = ("first", "last", "best")
-# Per learner and question of one class: the attempt that counts, and how many there were.
-# Grouped on the index attempts_by_class; "best" is the earliest attempt with the top score.
-_COUNTED_QUERIES: Final[dict[str, str]] = {
-    "first": (
-        "SELECT a.learner, a.question_id, a.score, a.max_score, a.correct, a.answered_at, g.n"
-        " FROM (SELECT learner, question_id, min(id) AS pick, count(*) AS n FROM attempts"
-        "  WHERE class_code = ?1 GROUP BY learner, question_id) AS g"
-        " JOIN attempts AS a ON a.id = g.pick ORDER BY g.learner, g.question_id"
-    ),
-    "last": (
-        "SELECT a.learner, a.question_id, a.score, a.max_score, a.correct, a.answered_at, g.n"
-        " FROM (SELECT learner, question_id, max(id) AS pick, count(*) AS n FROM attempts"
-        "  WHERE class_code = ?1 GROUP BY learner, question_id) AS g"
-        " JOIN attempts AS a ON a.id = g.pick ORDER BY g.learner, g.question_id"
-    ),
-    "best": (
-        "SELECT a.learner, a.question_id, a.score, a.max_score, a.correct, a.answered_at, g.n"
-        " FROM (SELECT learner, question_id, max(score) AS top, count(*) AS n FROM attempts"
-        "  WHERE class_code = ?1 GROUP BY learner, question_id) AS g"
-        " JOIN attempts AS a ON a.id = (SELECT min(id) FROM attempts AS b"
-        "  WHERE b.class_code = ?1 AND b.learner = g.learner"
-        "  AND b.question_id = g.question_id AND b.score = g.top)"
-        " ORDER BY g.learner, g.question_id"
-    ),
-}
-
-
-@attrs.frozen(kw_only=True)
-class Attempt:
-    """One answer to one question, as saved."""
-
-    id: int  # increases in the order attempts were saved
-    learner: str
-    class_code: str
-    question_id: str
-    answer: Answer
-    score: float
-    max_score: float
-    correct: bool
-    answered_at: datetime  # timezone-aware, UTC
-
-
-@attrs.frozen(kw_only=True)
-class CountedAttempt:
-    """The attempt that counts for one learner and question, and how many attempts there were."""
-
-    learner: str
-    question_id: str
-    score: float
-    max_score: float
-    correct: bool
-    attempts: int
-    answered_at: datetime
-
-
-# --- answers as JSON ---------------------------------------------------------------------
-
-
-def encode_answer(answer: object) -> str:
-    """The JSON text saved for `answer`. Raises ValueError for anything that is not an answer."""
-    return json.dumps(_plain(answer), allow_nan=False, sort_keys=True, separators=(",", ":"))
-
-
-def decode_answer(text: str) -> Answer:
-    """The answer saved as `text` by `encode_answer` (a set comes back as a sorted list)."""
-    value: object = json.loads(text)
-    if isinstance(value, str | bool | int | float):
-        return value
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return [str(item) for item in value]
-    if isinstance(value, dict) and all(isinstance(item, str) for item in value.values()):
-        return {str(key): str(item) for key, item in value.items()}
-    raise ValueError(f"Not a saved answer: {text[:200]!r}")
-
-
-def _plain(answer: object) -> Answer:
-    if isinstance(answer, str | bool):
-        return answer
-    if isinstance(answer, int | float):
-        if not math.isfinite(answer):
-            raise ValueError(f"Cannot save the answer {answer!r}: it is not a finite number.")
-        return answer
-    if isinstance(answer, Mapping):
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in answer.items()):
-            raise ValueError(f"Cannot save the answer {answer!r}: keys and values must be ids.")
-        return dict(answer)
-    if isinstance(answer, Collection) and not isinstance(answer, bytes):
-        if not all(isinstance(item, str) for item in answer):
-            raise ValueError(f"Cannot save the answer {answer!r}: it must hold choice ids.")
-        if isinstance(answer, set | frozenset):
-            return sorted(answer)
-        return list(answer)
-    raise ValueError(f"Cannot save an answer of type {type(answer).__name__}: {answer!r}.")
-
-
-# --- times -------------------------------------------------------------------------------
-
-
-def format_time(moment: datetime) -> str:
-    """`moment` (aware) as fixed-width UTC text that sorts in time order."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"Times saved in the store must be timezone-aware; got {moment!r}.")
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
-
-
-def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-# --- where the file lives ----------------------------------------------------------------
-
-
-def default_path(environ: Mapping[str, str] | None = None) -> Path:
-    """TWITCHLEARN_DB if set, else the per-user data folder (XDG_DATA_HOME or ~/.local/share)."""
-    env = os.environ if environ is None else environ
-    explicit = env.get(DB_ENV, "").strip()
-    if explicit:
-        return Path(explicit).expanduser()
-    data_home = env.get("XDG_DATA_HOME", "").strip()
-    # The XDG spec says to ignore a relative XDG_DATA_HOME.
-    base = Path(data_home) if data_home and Path(data_home).is_absolute() else None
-    if base is None:
-        base = Path.home() / ".local" / "share"
-    return base / "twitchlearn" / "progress.sqlite3"
-
-
 # --- the store ---------------------------------------------------------------------------
 
-_FIX = f"Set {DB_ENV} to the path of a file in a folder you can write to"
+_FIX = f"Set {DB_ENV} (or --db) to the path of a file in a folder you can write to"
 _FIX_LOWER = _FIX[0].lower() + _FIX[1:]
 
 
@@ -272,7 +113,7 @@ def _problem(path: str, exc: BaseException, doing: str) -> StoreError:
     return StoreError(message)
 
 
-class ProgressStore:
+class SQLiteStore:
     """Attempts and review schedules in one SQLite file. Use as a context manager or close().
 
     `read_only=True` opens an existing file without ever writing to it (writes raise
@@ -283,7 +124,6 @@ class ProgressStore:
         self, path: str | os.PathLike[str], *, read_only: bool = False, timeout: float = 10.0
     ) -> None:
         self.read_only = read_only
-        self.not_saving: str | None = None  # set by open_store() when it fell back to memory
         self._closed = False
         self._lock = threading.Lock()
         raw = os.fspath(path)
@@ -329,15 +169,9 @@ class ProgressStore:
             self._db.close()
             raise
 
-    @classmethod
-    def open_default(cls, *, timeout: float = 10.0) -> ProgressStore:
-        """The store at `default_path()`. Raises StoreError when it cannot be used."""
-        return cls(default_path(), timeout=timeout)
-
-    @classmethod
-    def in_memory(cls) -> ProgressStore:
-        """A store that lasts as long as this object: nothing is written to disk."""
-        return cls(_MEMORY)
+    @property
+    def location(self) -> str:
+        return self._where
 
     def _setup(self, timeout: float) -> None:
         db = self._db
@@ -419,16 +253,7 @@ class ProgressStore:
         now: datetime | None = None,
     ) -> Attempt:
         """Save one attempt (and update the question's review schedule) in one transaction."""
-        if grade.question_id != question_id:
-            raise ValueError(
-                f"The grade is for question {grade.question_id!r}, not {question_id!r}."
-            )
-        for name, text in (("learner", learner), ("class code", class_code)):
-            _check_text(name, text)
-        answered_at = datetime.now(UTC) if now is None else now
-        when = format_time(answered_at)
-        answered_at = parse_time(when)
-        encoded = encode_answer(answer)
+        new = new_attempt(learner, class_code, question_id, answer, grade, now)
         with self._lock:
             self._check_open()
             with self._transaction("saving an answer") as db:
@@ -436,25 +261,25 @@ class ProgressStore:
                     "INSERT INTO attempts (learner, class_code, question_id, answer, score,"
                     " max_score, correct, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
-                        learner,
-                        class_code,
-                        question_id,
-                        encoded,
-                        float(grade.score),
-                        float(grade.max_score),
-                        int(grade.correct),
-                        when,
+                        new.learner,
+                        new.class_code,
+                        new.question_id,
+                        new.answer_json,
+                        new.score,
+                        new.max_score,
+                        int(new.correct),
+                        new.answered_at_text,
                     ),
                 )
                 attempt_id = cursor.lastrowid
-                key = (learner, class_code, question_id)
+                key = (new.learner, new.class_code, new.question_id)
                 row = db.execute(
                     "SELECT box, due_at FROM reviews"
                     " WHERE learner = ? AND class_code = ? AND question_id = ?",
                     key,
                 ).fetchone()
                 before = None if row is None else ReviewState(box=row[0], due_at=parse_time(row[1]))
-                after = next_state(before, correct=grade.correct, answered_at=answered_at)
+                after = next_state(before, correct=new.correct, answered_at=new.answered_at)
                 if after is not None and after != before:
                     db.execute(
                         "INSERT INTO reviews (learner, class_code, question_id, box, due_at)"
@@ -465,14 +290,14 @@ class ProgressStore:
         assert attempt_id is not None
         return Attempt(
             id=attempt_id,
-            learner=learner,
-            class_code=class_code,
-            question_id=question_id,
-            answer=decode_answer(encoded),
-            score=float(grade.score),
-            max_score=float(grade.max_score),
-            correct=grade.correct,
-            answered_at=answered_at,
+            learner=new.learner,
+            class_code=new.class_code,
+            question_id=new.question_id,
+            answer=decode_answer(new.answer_json),
+            score=new.score,
+            max_score=new.max_score,
+            correct=new.correct,
+            answered_at=new.answered_at,
         )
 
     # --- reading -------------------------------------------------------------------------
@@ -531,30 +356,11 @@ class ProgressStore:
             ).fetchall()
         return [row[0] for row in rows]
 
-    def counted_attempts(self, class_code: str, policy: Policy) -> list[CountedAttempt]:
-        """Per learner and question in `class_code`: the attempt that counts under `policy`
-        ("first", "last" or "best": the highest score, the earliest of equals) and how many
-        attempts there were. Grouped in SQL; ordered by learner, then question id."""
-        try:
-            query = _COUNTED_QUERIES[policy]
-        except KeyError:
-            raise ValueError(
-                f"Unknown policy {policy!r}; use one of {', '.join(map(repr, POLICIES))}."
-            ) from None
-        with self._reading("exporting a class") as db:
-            rows = db.execute(query, (class_code,)).fetchall()
-        return [
-            CountedAttempt(
-                learner=learner,
-                question_id=question_id,
-                score=score,
-                max_score=max_score,
-                correct=bool(correct),
-                attempts=n,
-                answered_at=parse_time(when),
-            )
-            for learner, question_id, score, max_score, correct, when, n in rows
-        ]
+    def class_codes(self) -> list[str]:
+        """Every class code with at least one attempt, sorted."""
+        with self._reading("reading the classes") as db:
+            rows = db.execute("SELECT DISTINCT class_code FROM attempts ORDER BY class_code")
+            return [row[0] for row in rows.fetchall()]
 
     # --- closing -------------------------------------------------------------------------
 
@@ -564,7 +370,7 @@ class ProgressStore:
                 self._closed = True
                 self._db.close()
 
-    def __enter__(self) -> ProgressStore:
+    def __enter__(self) -> SQLiteStore:
         return self
 
     def __exit__(
@@ -576,7 +382,7 @@ class ProgressStore:
         self.close()
 
     def __repr__(self) -> str:
-        return f"ProgressStore({self._where!r}, read_only={self.read_only})"
+        return f"SQLiteStore({self._where!r}, read_only={self.read_only})"
 
 
 _SELECT_ATTEMPTS = (
@@ -603,35 +409,3 @@ def _attempt(row: tuple[object, ...]) -> Attempt:
         correct=bool(correct),
         answered_at=parse_time(when),
     )
-
-
-def _check_text(name: str, text: str) -> None:
-    if not isinstance(text, str):
-        raise TypeError(f"The {name} must be text; got {type(text).__name__}.")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise StoreError(
-            f"The {name} {text!r} cannot be saved: it holds characters that are not valid "
-            f"text ({exc.reason}). Type it again."
-        ) from exc
-
-
-def open_store(path: str | os.PathLike[str] | None = None) -> ProgressStore:
-    """The store at `path` (default: `default_path()`), or, when that file cannot be used,
-    a store in memory after a `TwitchlearnWarning` that says why progress is not saved.
-
-    The UI can tell the two apart with `store.persistent` and show `store.not_saving`.
-    """
-    try:
-        store = ProgressStore(default_path() if path is None else path)
-    except StoreError as exc:
-        warnings.warn(
-            f"Progress will not be saved after this session. {exc}",
-            TwitchlearnWarning,
-            stacklevel=2,
-        )
-        fallback = ProgressStore.in_memory()
-        fallback.not_saving = str(exc)
-        return fallback
-    return store

@@ -4,6 +4,10 @@ Not part of the core or the ui: this module runs the server and imports Voila an
 jupyter_server, which the browser edition of the course never loads.
 
 What it changes in Voila 0.5, and why:
+- It serves the pages of one content folder (`twitchlearn.loading.content_dir`): the
+  notebooks are written from the loaded content into a temporary folder when the server
+  starts (`twitchlearn.app.notebooks`), and the kernels get the same folder through
+  TWITCHLEARN_CONTENT. Voila's root holds nothing else: no teacher notebooks, no files.
 - `/` opens the start page instead of a file list.
 - The page handler sets the `_xsrf` cookie. Voila's page sends it with the shutdown beacon
   when a tab closes; without the cookie the beacon gets 403 and the kernel lives on.
@@ -11,7 +15,6 @@ What it changes in Voila 0.5, and why:
   kernel handed to a page a full idle timeout to connect. Culling them broke pages
   ("404 Kernel does not exist") when a preheated pool had sat idle past the timeout. It logs
   one "Cull pass: ..." line a pass (every quarter of the timeout, at most 30 s).
-- Pages name ipywidgets' slider handles after their labels (ipywidgets leaves them unnamed).
 - `--class-size N` keeps N kernels warm for the start page (instead of `--pool-size`), so a
   class of N arriving at once each gets one. Voila then starts a replacement for every kernel
   handed out, all at once, and those took the CPU from the learners' pages (a class of 30:
@@ -30,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import shutil
+import os
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
@@ -46,26 +49,26 @@ from traitlets.config import Config
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from twitchlearn.app import notebooks
+from twitchlearn.app.defaults import (
+    DEFAULT_CLASS_SIZE,
+    DEFAULT_CULL_IDLE_SECONDS,
+    DEFAULT_CULL_INTERVAL_SECONDS,
+    DEFAULT_PORT,
+    DEFAULT_REFILL_AT_ONCE,
+)
+from twitchlearn.loading import CONTENT_ENV, load_content
+from twitchlearn.site import START_PAGE
+
 __all__ = [
-    "DEFAULT_CULL_IDLE_SECONDS",
-    "DEFAULT_POOL_SIZE",
-    "DEFAULT_REFILL_AT_ONCE",
-    "NOTEBOOKS_DIR",
-    "START_NOTEBOOK",
     "PoolSafeKernelManager",
     "TwitchlearnVoila",
+    "chart_free_notebooks",
     "cull_interval",
-    "prepare_app_dir",
+    "plotly_only_where_charts",
     "run",
-    "start_pool_size",
+    "voila_config",
 ]
-
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-START_NOTEBOOK = "00_start_here.ipynb"
-DEFAULT_POOL_SIZE = 2
-DEFAULT_CULL_IDLE_SECONDS = 120
-DEFAULT_REFILL_AT_ONCE = 1
-DEFAULT_CULL_INTERVAL_SECONDS = 30
 
 
 class PoolSafeKernelManager(AsyncMappingKernelManager):
@@ -79,7 +82,7 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
     """
 
     refill_at_once = Integer(
-        0,
+        DEFAULT_REFILL_AT_ONCE,
         config=True,
         help="Pool kernels prepared at the same time (0: no limit, Voila's way). Voila starts "
         "a replacement for every kernel it hands out, so a class of 30 arriving at once starts "
@@ -170,33 +173,8 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
         await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
 
-# ipywidgets 8 draws a slider as a noUiSlider handle (role="slider") and never gives it a
-# name: the description is a separate <label> that is not tied to the handle, so a screen
-# reader says only "slider, 8" (axe: aria-input-field-name, serious). Nothing in ipywidgets'
-# Python API reaches the handle, so the page names each handle after its widget's label.
-NAME_SLIDERS_SCRIPT = """<script>
-(() => {
-  let next = 0;
-  const name = () => {
-    for (const box of document.querySelectorAll(".widget-slider")) {
-      const handle = box.querySelector(".noUi-handle");
-      const label = box.querySelector(".widget-label");
-      if (!handle || !label || handle.hasAttribute("aria-labelledby")) continue;
-      if (!label.textContent.trim()) continue;
-      if (!label.id) label.id = "tl-slider-label-" + next++;
-      handle.setAttribute("aria-labelledby", label.id);
-    }
-  };
-  new MutationObserver(name).observe(document.documentElement, {childList: true, subtree: true});
-})();
-</script>"""
-
-
 class _PageHandler(TornadoVoilaHandler):  # type: ignore[misc]
-    """Voila's page handler, plus the `_xsrf` cookie its unload beacon needs, and names for
-    slider handles (`NAME_SLIDERS_SCRIPT`)."""
-
-    _script_added = False
+    """Voila's page handler, plus the `_xsrf` cookie its unload beacon needs."""
 
     async def get(self, path: str | None = None) -> None:
         _ = self.xsrf_token  # reading it sets the cookie
@@ -210,15 +188,6 @@ class _PageHandler(TornadoVoilaHandler):  # type: ignore[misc]
             return False
         return bool(super().should_use_rendered_notebook(*args))
 
-    def write(self, chunk: str | bytes | dict[str, Any]) -> None:
-        # The page streams in pieces; the last `</body>` (written once, by the template's
-        # end) gets the script in front of it. Cell outputs travel as JSON with `<` escaped.
-        if not self._script_added and isinstance(chunk, str) and "</body>" in chunk:
-            head, _, tail = chunk.rpartition("</body>")
-            chunk = head + NAME_SLIDERS_SCRIPT + "</body>" + tail
-            self._script_added = True
-        super().write(chunk)
-
 
 class TwitchlearnVoila(Voila):  # type: ignore[misc]
     """Voila serving the course: `/` is the start page; pages can shut their kernels down."""
@@ -231,24 +200,9 @@ class TwitchlearnVoila(Voila):  # type: ignore[misc]
             if len(handler) >= 2 and handler[1] is TornadoVoilaHandler:
                 handler = (handler[0], _PageHandler, *handler[2:])
             handlers.append(handler)
-        start = url_path_join(self.server_url, "voila/render", START_NOTEBOOK)
+        start = url_path_join(self.server_url, "voila/render", START_PAGE)
         home = (url_path_join(self.server_url, "/?"), tornado.web.RedirectHandler, {"url": start})
         return [home, *handlers]
-
-
-def prepare_app_dir(notebooks: Path, target: Path) -> Path:
-    """Copy only the learners' notebooks (top level of `notebooks`) into `target`.
-
-    Voila serves everything under its root, so the root holds nothing else: no teacher
-    notebooks, no repository files.
-    """
-    target.mkdir(parents=True, exist_ok=True)
-    found = sorted(notebooks.glob("*.ipynb"))
-    if not any(path.name == START_NOTEBOOK for path in found):
-        raise FileNotFoundError(f"No {START_NOTEBOOK} in {notebooks}: is this the course folder?")
-    for path in found:
-        shutil.copy2(path, target / path.name)
-    return target
 
 
 PLOTLY_EXTENSION = "jupyterlab-plotly"
@@ -285,12 +239,6 @@ def plotly_only_where_charts(chart_free: frozenset[str]) -> Callable[..., dict[s
     return hook
 
 
-def start_pool_size(pool_size: int, class_size: int | None) -> int:
-    """Warm kernels for the start page: `--class-size N` keeps N (one for each learner of a
-    class arriving at once) and replaces `--pool-size`; without it, `--pool-size`."""
-    return pool_size if class_size is None else class_size
-
-
 def cull_interval(cull_idle_seconds: int) -> int:
     """Seconds between culling passes: a quarter of the timeout, from 1 s up to 30 s.
 
@@ -317,13 +265,13 @@ def voila_config(
     c.VoilaConfiguration.strip_sources = True
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.page_config_hook = plotly_only_where_charts(chart_free)
-    c.VoilaConfiguration.multi_kernel_manager_class = "twitchlearn.server.PoolSafeKernelManager"
+    c.VoilaConfiguration.multi_kernel_manager_class = "twitchlearn.app.server.PoolSafeKernelManager"
     if pool_size > 0:
         c.VoilaConfiguration.preheat_kernel = True
         c.VoilaConfiguration.default_pool_size = 0
         c.VoilaKernelManager.kernel_pools_config = {
             "default": {"pool_size": 0},
-            START_NOTEBOOK: {"pool_size": pool_size},
+            START_PAGE: {"pool_size": pool_size},
         }
     c.PoolSafeKernelManager.refill_at_once = refill_at_once
     # No TCP ports to race for when many kernels start at once (see the module docstring).
@@ -335,17 +283,29 @@ def voila_config(
 
 def run(
     *,
-    port: int = 8866,
+    content: str | os.PathLike[str] | None = None,
+    port: int = DEFAULT_PORT,
     open_browser: bool = True,
-    pool_size: int = DEFAULT_POOL_SIZE,
+    pool_size: int = DEFAULT_CLASS_SIZE,
     cull_idle_seconds: int = DEFAULT_CULL_IDLE_SECONDS,
     refill_at_once: int = DEFAULT_REFILL_AT_ONCE,
-    notebooks: Path = NOTEBOOKS_DIR,
+    notebooks_dir: Path | None = None,
     extra_args: Sequence[str] = (),
 ) -> None:
-    """Serve the course until interrupted (SIGINT or SIGTERM)."""
+    """Serve the course in `content` (see `content_dir`) until interrupted (SIGINT, SIGTERM).
+
+    `notebooks_dir` serves a folder of notebooks as they are instead of writing the course's
+    pages (the benchmark's one-label baseline uses it).
+    """
+    loaded = load_content(content)
+    os.environ[CONTENT_ENV] = str(loaded.root)  # the kernels read the same folder
     with tempfile.TemporaryDirectory(prefix="twitchlearn-app-") as tmp:
-        app_dir = prepare_app_dir(notebooks, Path(tmp))
+        app_dir = Path(tmp)
+        if notebooks_dir is None:
+            notebooks.write(loaded, app_dir)
+        else:
+            for path in sorted(notebooks_dir.glob("*.ipynb")):
+                (app_dir / path.name).write_bytes(path.read_bytes())
         config = voila_config(
             port=port,
             open_browser=open_browser,

@@ -1,0 +1,5 @@
+"""`python -m twitchlearn ...` is the `twitchlearn` command."""
+
+from twitchlearn.app.cli import main
+
+raise SystemExit(main())

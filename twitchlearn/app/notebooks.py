@@ -1,0 +1,121 @@
+"""The learners' notebooks, written from a loaded content folder: a few lines a cell.
+
+`twitchlearn serve` writes them for the course it serves when it starts, so a teacher's
+folder with two lessons serves exactly two lesson pages. The copies in the repository's
+notebooks/ (for JupyterLab) are the shipped course's, written by `twitchlearn notebooks
+notebooks/`; tests/notebooks/test_notebooks.py fails when they differ from this.
+
+Every lesson notebook has the one outline: overview, what you will learn, the lesson, check
+yourself, summary, what next, sources.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from twitchlearn.models import Content, Lesson
+from twitchlearn.site import Page, pages
+
+__all__ = ["OUTLINE", "build", "write"]
+
+OUTLINE = (
+    ("Overview", "page.overview()"),
+    ("What you will learn", "page.objectives()"),
+    ("The lesson", "page.body()"),
+    ("Check yourself", "page.quiz()"),
+    ("Summary", "page.summary()"),
+    ("What next", "page.what_next()"),
+    ("Sources", "page.sources()"),
+)
+
+_METADATA: dict[str, Any] = {
+    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+    "language_info": {"name": "python"},
+}
+
+
+def _notebook(page: Page, cells: list[Any], *, charts: bool = False) -> Any:
+    # `charts`: whether the page draws plotly charts. `twitchlearn serve` leaves plotly's
+    # renderer (4.7 MB of JavaScript) out of the pages that say false. `title`: what the
+    # browser tab and the page heading say.
+    metadata = {**_METADATA, "title": page.title, "twitchlearn": {"charts": charts}}
+    nb = new_notebook(cells=cells, metadata=metadata)
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index}"  # stable ids keep the files identical between builds
+    return nb
+
+
+def _lesson(page: Page, lesson: Lesson) -> Any:
+    cells = [
+        new_code_cell(
+            "from twitchlearn.ui import LessonPage\n\n"
+            f"page = LessonPage({lesson.id!r})\npage.header()"
+        )
+    ]
+    for heading, call in OUTLINE:
+        cells += [new_markdown_cell(f"## {heading}"), new_code_cell(call)]
+    return _notebook(page, cells)
+
+
+def _start(page: Page) -> Any:
+    return _notebook(
+        page,
+        [
+            new_code_cell(
+                "from twitchlearn.ui import StartPage\n\npage = StartPage()\npage.header()"
+            ),
+            new_markdown_cell("## Who is learning?"),
+            new_code_cell("page.who_is_learning()"),
+            new_markdown_cell("## The lessons"),
+            new_code_cell("page.lessons()"),
+        ],
+    )
+
+
+def _explorer(page: Page) -> Any:
+    return _notebook(
+        page,
+        [
+            new_code_cell(
+                "from twitchlearn.ui import ExplorerPage\n\npage = ExplorerPage()\npage.header()"
+            ),
+            new_code_cell("page.explorer_view()"),
+            new_code_cell("page.cases()"),
+        ],
+        charts=True,
+    )
+
+
+def _review(page: Page) -> Any:
+    return _notebook(page, [new_code_cell("from twitchlearn.ui import ReviewView\n\nReviewView()")])
+
+
+def build(content: Content) -> dict[str, str]:
+    """File name -> notebook JSON, for every page of `content` (`twitchlearn.site.pages`)."""
+    lessons = {lesson.id: lesson for lesson in content.course.lessons}
+    books: dict[str, Any] = {}
+    for page in pages(content):
+        if page.kind == "start":
+            books[page.name] = _start(page)
+        elif page.kind == "lesson":
+            books[page.name] = _lesson(page, lessons[page.lesson_id])
+        elif page.kind == "explorer":
+            books[page.name] = _explorer(page)
+        else:
+            books[page.name] = _review(page)
+    return {name: nbformat.writes(nb) + "\n" for name, nb in books.items()}
+
+
+def write(content: Content, folder: Path) -> list[Path]:
+    """Write every page of `content` into `folder` (made if missing); the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in build(content).items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

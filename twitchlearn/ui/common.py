@@ -1,0 +1,116 @@
+"""What every view of the course shares: the stylesheet, page furniture, HTML helpers.
+
+`page_head()` is the first output of every page: the course's one stylesheet
+(`course.css`) and its one script (`name_sliders.js`, names for slider handles), so
+JupyterLab and Voila learners get the same page. Everything from content or from a learner
+is escaped; course links open in the same tab (`SAME_TAB`: JupyterLab gives links without a
+target `target="_blank"`, which would start a new kernel for every lesson).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable, Iterable
+from html import escape
+from importlib import resources
+from typing import Any, Final
+
+import ipywidgets as widgets
+
+from twitchlearn.models import Course
+
+__all__ = [
+    "FRIENDLY_ERROR",
+    "FULL_WIDTH",
+    "SAME_TAB",
+    "WIDE_LABEL",
+    "HtmlBlock",
+    "bullet_list",
+    "link",
+    "log",
+    "page_head",
+    "safe_callback",
+    "source_list",
+]
+
+log = logging.getLogger("twitchlearn.ui")
+if not log.handlers:
+    # ipykernel sends sys.stderr to the page; the real stderr reaches the server's log.
+    _handler = logging.StreamHandler(sys.__stderr__)
+    _handler.setFormatter(logging.Formatter("[twitchlearn] %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(_handler)
+    log.propagate = False
+
+FRIENDLY_ERROR: Final = (
+    "Sorry, something went wrong while checking your answer. Please try again. "
+    "If it keeps happening, tell your teacher."
+)
+SAME_TAB: Final = 'target="_self"'
+FULL_WIDTH = widgets.Layout(width="100%")
+WIDE_LABEL: Final[dict[str, str]] = {"description_width": "initial"}
+
+
+class HtmlBlock:
+    """Rich output without a widget: Jupyter and Voila render `_repr_html_` as static HTML.
+
+    Static text costs no widget comm messages, so it is in the page as soon as it loads.
+    """
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:  # what a plain-text frontend shows
+        return f"HtmlBlock({len(self.html)} characters of HTML)"
+
+
+@functools.cache
+def _asset(name: str) -> str:
+    return resources.files("twitchlearn.ui").joinpath(name).read_text(encoding="utf-8")
+
+
+def page_head() -> str:
+    """The stylesheet and the accessibility script, once at the top of every page."""
+    return f"<style>{_asset('course.css')}</style><script>{_asset('name_sliders.js')}</script>"
+
+
+def safe_callback(
+    action: Callable[..., None], show_error: Callable[[str], None]
+) -> Callable[..., None]:
+    """Run a widget callback; a learner sees a friendly message, the server log the details."""
+
+    def run(*args: Any) -> None:
+        try:
+            action(*args)
+        except Exception:
+            log.exception("error in a widget callback")
+            show_error(FRIENDLY_ERROR)
+
+    return run
+
+
+def link(href: str, text_html: str, *, css_class: str = "") -> str:
+    """A course link (same tab). `href` is escaped here; `text_html` must be escaped already."""
+    cls = f' class="{css_class}"' if css_class else ""
+    return f'<a {SAME_TAB} href="{escape(href, quote=True)}"{cls}>{text_html}</a>'
+
+
+def bullet_list(items: Iterable[str], css_class: str = "") -> str:
+    cls = f' class="{css_class}"' if css_class else ""
+    return f"<ul{cls}>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"
+
+
+def source_list(course: Course, ids: Iterable[str]) -> str:
+    items = []
+    for sid in dict.fromkeys(ids):  # keep order, drop repeats
+        source = course.sources[sid]
+        text = escape(source.citation())
+        if source.url:
+            url = escape(source.url, quote=True)
+            text += f' <a href="{url}" target="_blank" rel="noopener">{url}</a>'
+        items.append(f'<li id="source-{escape(sid, quote=True)}">{text}</li>')
+    return '<ol class="tl-sources">' + "".join(items) + "</ol>"
