@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Jupyter refuses to start as root (as CI and these machines run) unless told to.
 LAB_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: serve test lint check lab bench chromium clean
+.PHONY: serve test lint check notebooks lab bench chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +45,14 @@ serve: $(VENV)/.runtime
 check: $(VENV)/.runtime
 	$(BIN)/twitchlearn check
 
-## lint: formatting, lint and strict typing
+## notebooks: rewrite notebooks/ (for JupyterLab) from the shipped course
+notebooks: $(VENV)/.runtime
+	$(BIN)/twitchlearn notebooks notebooks
+
+## lint: formatting, lint and strict typing (mypy's files are in pyproject.toml: the same folders)
 lint: $(VENV)/.test
-	$(BIN)/ruff format --check twitchlearn tests
-	$(BIN)/ruff check twitchlearn tests
+	$(BIN)/ruff format --check twitchlearn tests bench tools
+	$(BIN)/ruff check twitchlearn tests bench tools
 	$(BIN)/mypy
 
 ## test: the whole suite (lint, unit and property tests, notebooks, real browser)

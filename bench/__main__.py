@@ -4,6 +4,7 @@
     .venv/bin/python -m bench --quick            # 5 loads, 10 slider moves, a class of 10
     .venv/bin/python -m bench --class-sizes 10,20,30 --loads 7
     .venv/bin/python -m bench --class-only       # only a class arriving at once
+    .venv/bin/python -m bench --offline-only     # only imports, grading, export (~1 minute)
 
 A class of N is N-1 protocol learners (`bench/protocol.py`: the page's requests and kernel
 websocket messages, no rendering) and one real Chromium page in the same crowd: 30 Chromium
@@ -38,6 +39,8 @@ from playwright.async_api import Browser, async_playwright
 from bench import browser as b
 from bench import offline
 from bench.server import BenchServer
+from twitchlearn.app.defaults import DEFAULT_CLASS_SIZE
+from twitchlearn.attempts import POLICIES
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_DIR = ROOT / "bench" / "floor"
@@ -62,13 +65,13 @@ async def pages(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
 
 async def _pages(args: argparse.Namespace, tmp: Path, out: dict[str, Any]) -> None:
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=b.CHROMIUM, args=b.CHROMIUM_ARGS)
+        browser = await b.launch(pw)
         floor_args = ("--notebooks", str(FLOOR_DIR))
 
         # 1-3. the floors: a one-label page, a bare slider, an ipywidgets-only kernel
         for pool in (0, args.pool):
             log(f"floor server, pool {pool}")
-            server = BenchServer(tmp, *floor_args, "--pool-size", str(pool))
+            server = BenchServer(tmp, *floor_args, "--class-size", str(pool))
             try:
                 out[f"floor_pool{pool}"] = await b.fresh_loads(
                     browser, server, b.START, b.floor_interactive, args.loads, pooled=pool > 0
@@ -86,7 +89,7 @@ async def _pages(args: argparse.Namespace, tmp: Path, out: dict[str, Any]) -> No
         # 1-3. the course
         for pool in (0, args.pool):
             log(f"course server, pool {pool}")
-            server = BenchServer(tmp, "--pool-size", str(pool))
+            server = BenchServer(tmp, "--class-size", str(pool))
             try:
                 for name, notebook, ready in (
                     ("start", b.START, b.start_interactive),
@@ -118,7 +121,7 @@ async def classes(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"failures": {}}
     try:
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=b.CHROMIUM, args=b.CHROMIUM_ARGS)
+            browser = await b.launch(pw)
             await _class_part(browser, args, tmp, out)
             await browser.close()
     except Exception as exc:  # keep what was measured; say what failed
@@ -134,7 +137,7 @@ def class_server_args(config: str, args: argparse.Namespace) -> tuple[list[str],
     if not found:
         raise ValueError(f"unknown class server {config!r} (shipped, class-size, ...-refillK)")
     if found[1] == "shipped":
-        server_args, pool = ["--pool-size", str(args.class_pool)], args.class_pool
+        server_args, pool = ["--class-size", str(args.class_pool)], args.class_pool
     else:
         largest = max(args.class_sizes)
         server_args, pool = ["--class-size", str(largest)], largest
@@ -319,41 +322,9 @@ def render(rows: list[Row]) -> str:
     return "\n".join([line(head), sep, *(line(row) for row in rows)])
 
 
-def table(r: dict[str, Any], args: argparse.Namespace) -> str:
-    if args.class_only:
-        return render(class_rows(r, args))
+def offline_rows(o: dict[str, Any]) -> list[Row]:
+    """The figures measured without a server (`bench.offline`)."""
     rows: list[Row] = []
-    med = statistics.median
-    p = args.pool
-    fl0, flp = r["floor_pool0"]["median_s"], r[f"floor_pool{p}"]["median_s"]
-    rows.append(("Floor page (one label), cold", f"{fl0:.2f} s", "1.00x", "floor"))
-    rows.append((f"Floor page, pool {p}", f"{flp:.2f} s", "1.00x", "floor"))
-    for name, label in (("start", "Start page"), ("explorer", "Explorer")):
-        cold = r[f"{name}_pool0"]["median_s"]
-        warm = r[f"{name}_pool{p}"]["median_s"]
-        rows.append((f"{label} to interactive, cold", f"{cold:.2f} s", ratio(cold, fl0), ""))
-        target = "<= 1.3x" if name == "start" else ""
-        rows.append(
-            (f"{label} to interactive, pool {p}", f"{warm:.2f} s", ratio(warm, flp), target)
-        )
-    fs, cs = med(r["floor_slider_s"]), med(r["chart_slider_s"])
-    rows.append(("Floor: slider to label", f"{fs * 1000:.0f} ms", "1.00x", "floor"))
-    rows.append(("Slider to chart", f"{cs * 1000:.0f} ms", ratio(cs, fs), "<= 1.5x"))
-    # each cold load's own new kernel, measured when its page became interactive
-    fk = med(r["floor_pool0"]["kernel_rss"])
-    rows.append(("Floor kernel RSS (ipywidgets only)", f"{fk / MB:.0f} MB", "1.00x", "floor"))
-    for key, label, target in (
-        ("start_pool0", "Start page kernel RSS", "<= 1.3x"),
-        ("explorer_pool0", "Explorer kernel RSS", "<= 1.3x"),
-    ):
-        rss = med(r[key]["kernel_rss"])
-        rows.append((label, f"{rss / MB:.0f} MB", ratio(rss, fk), target))
-    fsr = r["floor_server_rss"]
-    rows.append(("Floor server RSS", f"{fsr / MB:.0f} MB", "1.00x", "floor"))
-    csr = r["course_server_rss"]
-    rows.append(("Course server RSS (after loads)", f"{csr / MB:.0f} MB", ratio(csr, fsr), ""))
-    rows.extend(class_rows(r, args))
-    o = r["offline"]
     rows.append(("python -c pass", f"{o['python_bare_s'] * 1000:.0f} ms", "1.00x", "floor"))
     rows.append(
         (
@@ -385,16 +356,58 @@ def table(r: dict[str, Any], args: argparse.Namespace) -> str:
     rows.append(
         ("Floor: sqlite3 read 100,000 rows", f"{e['sqlite_read_all_s']:.2f} s", "1.00x", "")
     )
-    for policy in ("first", "last", "best"):
+    for policy in POLICIES:
         v = e[f"export_{policy}_s"]
+        exported = e.get(f"export_{policy}_rows")  # (not in runs before 2026-11-26)
         rows.append(
             (
-                f"Export 100,000 attempts ({policy})",
+                f"Export 100,000 attempts ({policy}"
+                + (f", {exported:,} rows)" if exported else ")"),
                 f"{v:.2f} s",
                 ratio(v, e["sqlite_read_all_s"]),
                 "< 2 s",
             )
         )
+    return rows
+
+
+def table(r: dict[str, Any], args: argparse.Namespace) -> str:
+    if args.class_only:
+        return render(class_rows(r, args))
+    if args.offline_only:
+        return render(offline_rows(r["offline"]))
+    rows: list[Row] = []
+    med = statistics.median
+    p = args.pool
+    fl0, flp = r["floor_pool0"]["median_s"], r[f"floor_pool{p}"]["median_s"]
+    rows.append(("Floor page (one label), cold", f"{fl0:.2f} s", "1.00x", "floor"))
+    rows.append((f"Floor page, pool {p}", f"{flp:.2f} s", "1.00x", "floor"))
+    for name, label in (("start", "Start page"), ("explorer", "Explorer")):
+        cold = r[f"{name}_pool0"]["median_s"]
+        warm = r[f"{name}_pool{p}"]["median_s"]
+        rows.append((f"{label} to interactive, cold", f"{cold:.2f} s", ratio(cold, fl0), ""))
+        target = "<= 1.3x" if name == "start" else ""
+        rows.append(
+            (f"{label} to interactive, pool {p}", f"{warm:.2f} s", ratio(warm, flp), target)
+        )
+    fs, cs = med(r["floor_slider_s"]), med(r["chart_slider_s"])
+    rows.append(("Floor: slider to label", f"{fs * 1000:.0f} ms", "1.00x", "floor"))
+    rows.append(("Slider to chart", f"{cs * 1000:.0f} ms", ratio(cs, fs), "<= 1.5x"))
+    # each cold load's own new kernel, measured when its page became interactive
+    fk = med(r["floor_pool0"]["kernel_rss"])
+    rows.append(("Floor kernel RSS (ipywidgets only)", f"{fk / MB:.0f} MB", "1.00x", "floor"))
+    for key, label, target in (
+        ("start_pool0", "Start page kernel RSS", "<= 1.3x"),
+        ("explorer_pool0", "Explorer kernel RSS", "<= 1.3x"),
+    ):
+        rss = med(r[key]["kernel_rss"])
+        rows.append((label, f"{rss / MB:.0f} MB", ratio(rss, fk), target))
+    fsr = r["floor_server_rss"]
+    rows.append(("Floor server RSS", f"{fsr / MB:.0f} MB", "1.00x", "floor"))
+    csr = r["course_server_rss"]
+    rows.append(("Course server RSS (after loads)", f"{csr / MB:.0f} MB", ratio(csr, fsr), ""))
+    rows.extend(class_rows(r, args))
+    rows.extend(offline_rows(r["offline"]))
     return render(rows)
 
 
@@ -408,9 +421,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         default="10,20,30",
         help="learners arriving at once, comma separated; empty for none (default 10,20,30)",
     )
-    parser.add_argument("--pool", type=int, default=1, help="pool size of the preheated runs")
     parser.add_argument(
-        "--class-pool", type=int, default=2, help="pool size of the class server (shipped: 2)"
+        "--pool", type=int, default=1, help="--class-size of the preheated runs (default 1)"
+    )
+    parser.add_argument(
+        "--class-pool",
+        type=int,
+        default=DEFAULT_CLASS_SIZE,
+        help=f"--class-size of the shipped class server (default {DEFAULT_CLASS_SIZE}, as shipped)",
     )
     parser.add_argument(
         "--linger", type=float, default=60, help="seconds after a class leaves to count kernels"
@@ -422,6 +440,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--class-only",
         action="store_true",
         help="only the class measurement (writes bench/results-class.json)",
+    )
+    parser.add_argument(
+        "--offline-only",
+        action="store_true",
+        help="only the figures without a server (imports, grade(), export of 100,000 "
+        "attempts): prints them and writes no results file",
     )
     parser.add_argument(
         "--class-generator",
@@ -439,7 +463,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--class-servers",
         default="shipped,class-size",
-        help="class servers, comma separated: shipped (--pool-size of --class-pool), "
+        help="class servers, comma separated: shipped (--class-size of --class-pool), "
         "class-size (--class-size <largest class>), either with -refillK "
         "(--refill-at-once K); default shipped,class-size",
     )
@@ -478,14 +502,18 @@ def main(argv: list[str] | None = None) -> int:
         },
         "settings": {k: v for k, v in vars(args).items()},
     }
+    if args.offline_only:
+        log("offline figures")
+        results["offline"] = offline.figures()
+        print(json.dumps(results, indent=1, default=str))
+        print(table(results, args))
+        return 0
     if args.class_only:
         with tempfile.TemporaryDirectory(prefix="twitchlearn-bench-") as tmp:
             results.update(asyncio.run(classes(args, Path(tmp))))
     else:
         log("offline figures")
-        o = offline.import_times()
-        o["grading"] = offline.grading()
-        o["export"] = offline.export()
+        o = offline.figures()
         with tempfile.TemporaryDirectory(prefix="twitchlearn-bench-") as tmp:
             results.update(asyncio.run(pages(args, Path(tmp))))
         results["offline"] = o

@@ -12,22 +12,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import psutil
-from playwright.async_api import Browser, BrowserContext, Page, Route
+from playwright.async_api import Browser, BrowserContext, Page, Playwright, Route
 
 from bench.protocol import ProtocolLearner, protocol_learner
-from bench.server import BenchServer
+from bench.server import BenchServer, cpu_seconds
+from tests.support.servers import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOAD_TIMEOUT_MS = 180_000
 START = "00_start_here.ipynb"
 EXPLORER = "08_explorer.ipynb"
@@ -44,6 +34,11 @@ async def _local_only(route: Route) -> None:
         await route.continue_()
     else:
         await route.abort()
+
+
+async def launch(playwright: Playwright) -> Browser:
+    """Headless Chromium with the browser tests' settings."""
+    return await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 async def new_context(browser: Browser) -> BrowserContext:
@@ -257,18 +252,9 @@ async def slider_to_label(browser: Browser, server: BenchServer, moves: int) -> 
 def _generator_cpu_seconds(server: BenchServer) -> float:
     """CPU time of this process and its children (the Playwright driver and Chromium),
     without the server's process tree (also our child)."""
-    total = 0.0
     me = psutil.Process(os.getpid())
     skip = {server.ps.pid} | {p.pid for p in server.ps.children(recursive=True)}
-    for proc in [me, *me.children(recursive=True)]:
-        if proc.pid in skip:
-            continue
-        try:
-            times = proc.cpu_times()
-            total += times.user + times.system
-        except psutil.Error:
-            continue
-    return total
+    return cpu_seconds(p for p in [me, *me.children(recursive=True)] if p.pid not in skip)
 
 
 async def save_name(page: Page, name: str) -> None:

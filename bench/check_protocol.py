@@ -53,7 +53,7 @@ async def browser_frames(server: BenchServer) -> tuple[list[dict[str, Any]], lis
     sent: list[dict[str, Any]] = []
     requests: list[str] = []
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=b.CHROMIUM, args=b.CHROMIUM_ARGS)
+        browser = await b.launch(pw)
         context = await b.new_context(browser)
         page = await context.new_page()
 
@@ -106,7 +106,7 @@ async def protocol_frames(server: BenchServer) -> tuple[list[dict[str, Any]], in
 
 async def main() -> int:
     with tempfile.TemporaryDirectory(prefix="twitchlearn-check-") as tmp:
-        server = BenchServer(Path(tmp), "--pool-size", "2")
+        server = BenchServer(Path(tmp), "--class-size", "2")
         try:
             server.wait_pool_fills(0)
             browser_sent, requests, browser_kernel = await browser_frames(server)

@@ -13,10 +13,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
+
+from twitchlearn.attempts import POLICIES, encode_answer, format_time
 from twitchlearn.export import export_rows, write_csv
+from twitchlearn.loading import load_course
 from twitchlearn.models import (
     Course,
-    Lesson,
     MatchingQuestion,
     MultipleSelectQuestion,
     NumericQuestion,
@@ -24,10 +27,11 @@ from twitchlearn.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
-from twitchlearn.store import ProgressStore, encode_answer, format_time
+from twitchlearn.storage.sqlite import SQLiteStore
 
-ATTEMPTS = 100_000
-LEARNERS, QUESTIONS = 500, 20
+# The export's class: 500 learners x 20 questions x 10 attempts (on average), in one class.
+LEARNERS, QUESTIONS, REPEATS = 500, 20, 10
+ATTEMPTS = LEARNERS * QUESTIONS * REPEATS  # 100,000; grade() is timed over as many answers
 
 
 def _wall(code: str, runs: int = 5) -> list[float]:
@@ -111,7 +115,6 @@ def _answers(question: Question, rng: random.Random) -> object:
 
 def grading() -> dict[str, Any]:
     """grade() over 100,000 generated answers to the shipped course's questions."""
-    from twitchlearn.loading import load_course
     from twitchlearn.scoring import grade
 
     rng = random.Random(1)  # noqa: S311 (repeatable test data, not security)
@@ -132,81 +135,78 @@ def grading() -> dict[str, Any]:
 
 
 def _export_course() -> Course:
-    questions = tuple(
-        TrueFalseQuestion(
-            id=f"q{n:02d}",
-            lesson="l1",
-            prompt="?",
-            explanation="",
-            sources=(),
-            answer=True,
-            feedback="",
-        )
-        for n in range(QUESTIONS)
-    )
-    lesson = Lesson(
-        id="l1",
-        number=1,
-        title="l1",
-        overview="",
-        objectives=(),
-        sections=(),
-        key_points=(),
-        summary="",
-        sources=(),
-        questions=questions,
-    )
-    return Course(title="bench", disclaimer="", lessons=(lesson,), sources={})
+    """The shipped course cut to its first lesson, holding QUESTIONS copies of that lesson's
+    first question (ids q00, q01, ...): the export reads question ids and lessons only."""
+    shipped = load_course()
+    lesson = shipped.lessons[0]
+    questions = tuple(attrs.evolve(lesson.questions[0], id=f"q{n:02d}") for n in range(QUESTIONS))
+    return attrs.evolve(shipped, lessons=(attrs.evolve(lesson, questions=questions),))
 
 
-def export() -> dict[str, Any]:
-    """export_rows + write_csv of 100,000 stored attempts (as tests/unit/bench_export.py)."""
+def _stored_attempts(path: Path) -> None:
+    """ATTEMPTS attempts at random learners and questions, all in class-1, bulk-inserted
+    into a file that SQLiteStore made (its schema, its indexes)."""
+    SQLiteStore(path).close()
     rng = random.Random(1)  # noqa: S311 (repeatable test data, not security)
     start = datetime(2025, 1, 1, tzinfo=UTC)
+    rows = []
+    for n in range(ATTEMPTS):
+        score = rng.choice([0.0, 0.5, 1.0])
+        rows.append(
+            (
+                f"learner {rng.randrange(LEARNERS)}",
+                "class-1",
+                f"q{rng.randrange(QUESTIONS):02d}",
+                encode_answer(rng.random() < 0.5),
+                score,
+                1.0,
+                int(score == 1.0),
+                format_time(start + timedelta(seconds=n)),
+            )
+        )
+    db = sqlite3.connect(path)
+    with db:
+        db.executemany(
+            "INSERT INTO attempts (learner, class_code, question_id, answer, score,"
+            " max_score, correct, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    db.close()
+
+
+def export(runs: int = 5) -> dict[str, Any]:
+    """export_rows + write_csv of 100,000 stored attempts, for each policy, `runs` times; the
+    floor is plain sqlite3 reading every attempt of the class once."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.sqlite3"
-        ProgressStore(path).close()
-        rows = []
-        for n in range(ATTEMPTS):
-            score = rng.choice([0.0, 0.5, 1.0])
-            rows.append(
-                (
-                    f"learner {rng.randrange(LEARNERS)}",
-                    "class-1",
-                    f"q{rng.randrange(QUESTIONS):02d}",
-                    encode_answer(rng.random() < 0.5),
-                    score,
-                    1.0,
-                    int(score == 1.0),
-                    format_time(start + timedelta(seconds=n)),
-                )
-            )
-        db = sqlite3.connect(path)
-        with db:
-            db.executemany(
-                "INSERT INTO attempts (learner, class_code, question_id, answer, score,"
-                " max_score, correct, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-        db.close()
+        _stored_attempts(path)
         course = _export_course()
-        result: dict[str, Any] = {}
-        with ProgressStore(path) as store:
-            # the floor: reading every stored attempt once with plain sqlite3
+        result: dict[str, Any] = {"attempts": ATTEMPTS, "learners": LEARNERS}
+        with SQLiteStore(path) as store:
             raw = []
-            for _ in range(5):
+            for _ in range(runs):
                 began = time.perf_counter()
                 reader = sqlite3.connect(path)
                 reader.execute("SELECT * FROM attempts WHERE class_code = 'class-1'").fetchall()
                 reader.close()
                 raw.append(time.perf_counter() - began)
             result["sqlite_read_all_s"] = statistics.median(raw)
-            for policy in ("first", "last", "best"):
+            for policy in POLICIES:
                 times = []
-                for _ in range(5):
+                for _ in range(runs):
                     began = time.perf_counter()
                     exported = export_rows(store, course, "class-1", policy)
                     write_csv(exported, Path(folder) / "out.csv")
                     times.append(time.perf_counter() - began)
                 result[f"export_{policy}_s"] = statistics.median(times)
+                result[f"export_{policy}_min_max_s"] = (min(times), max(times))
+                result[f"export_{policy}_rows"] = len(exported)
         return result
+
+
+def figures() -> dict[str, Any]:
+    """Every figure of this module, as `python -m bench` records them under "offline"."""
+    found = import_times()
+    found["grading"] = grading()
+    found["export"] = export()
+    return found

@@ -1,66 +1,42 @@
-"""`twitchlearn serve` in its own process group, with its log and its kernel processes."""
+"""The bench's server: the tests' `VoilaServer` (tests/support/servers.py: a free port, its
+own process group, its log, start and stop), with what the bench measures added: its
+kernel processes, memory and CPU time, and waits on its kernel pool."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
+from collections.abc import Iterable
 from pathlib import Path
 
 import psutil
 
-TWITCHLEARN = str(Path(sys.executable).parent / "twitchlearn")
+from tests.support.servers import VoilaServer
+
 POOL_FILLED = "is filled with"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def cpu_seconds(processes: Iterable[psutil.Process]) -> float:
+    """User and system CPU time of these processes so far (those that have gone count 0)."""
+    total = 0.0
+    for proc in processes:
+        try:
+            times = proc.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            continue
+    return total
 
 
-class BenchServer:
-    """A real server on a free port; `kernels()` are its ipykernel child processes."""
+class BenchServer(VoilaServer):
+    """A real server on a free port; `kernels()` are its ipykernel child processes.
+
+    Each server keeps its progress in its own file (`progress-<port>.sqlite3` in `tmp`) and
+    reads no Jupyter config of this machine, as `VoilaServer` does.
+    """
 
     def __init__(self, tmp: Path, *args: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = tmp / f"voila-{self.port}.log"
-        env = {
-            **os.environ,
-            "JUPYTER_CONFIG_DIR": str(tmp / "jupyter-config"),
-            "TWITCHLEARN_DB": str(tmp / f"progress-{self.port}.sqlite3"),
-            "PYTHONUNBUFFERED": "1",
-        }
-        self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [TWITCHLEARN, "serve", "--no-browser", "--port", str(self.port), *args],
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-        )
+        super().__init__(tmp, *args)
         self.ps = psutil.Process(self.process.pid)
-        self._wait_ready()
-
-    def _wait_ready(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"Voila exited early:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/voila/static/voila.js", timeout=2):  # noqa: S310 (our own http URL)
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"Voila not ready after {timeout} s:\n{self.log()}")
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
 
     def pool_fills(self) -> int:
         """How many times the log said a kernel pool was (re)filled."""
@@ -95,8 +71,8 @@ class BenchServer:
             cpu.append((now, self.cpu_seconds()))
             window = [c for t, c in cpu if now - t <= quiet_s]
             idle = now - cpu[0][0] >= quiet_s and window[-1] - window[0] < 0.1 * quiet_s
-            # (not "at least pool_size kernels": a pool kernel that died at start, as one did
-            # when 30 started at once, stays counted in Voila's pool)
+            # (not "at least --class-size kernels": a pool kernel that died at start, as one
+            # did when 30 started at once, stays counted in Voila's pool)
             if now - changed >= quiet_s and idle:
                 return now - began
             time.sleep(0.25)
@@ -125,26 +101,10 @@ class BenchServer:
 
     def cpu_seconds(self) -> float:
         """CPU time of the server and all its children (kernels) so far."""
-        total = 0.0
-        try:  # includes children that have exited and been waited for (closed kernels)
+        waited = 0.0
+        try:  # children that have exited and been waited for (closed kernels)
             own = self.ps.cpu_times()
-            total += own.children_user + own.children_system
+            waited = own.children_user + own.children_system
         except psutil.Error:
             pass
-        for proc in [self.ps, *self.ps.children(recursive=True)]:
-            try:
-                times = proc.cpu_times()
-                total += times.user + times.system
-            except psutil.Error:
-                continue
-        return total
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self._log.close()
+        return waited + cpu_seconds([self.ps, *self.ps.children(recursive=True)])

@@ -12,24 +12,25 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from twitchlearn import load_course
+from twitchlearn.site import lesson_page
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VoilaServer  # noqa: E402
+from tests.support.servers import CHROMIUM, CHROMIUM_ARGS, VoilaServer, local_only  # noqa: E402
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        server = VoilaServer(Path(tmp), "--pool-size", "0")
+        server = VoilaServer(Path(tmp), "--class-size", "0")
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1000, "height": 1100})
-                page.route(
-                    "**/*",
-                    lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort(),
-                )
-                page.goto(f"{server.url}/voila/render/01_what_is_twitching.ipynb")
+                page.route("**/*", local_only)
+                first = lesson_page(load_course().lessons[0])
+                page.goto(f"{server.url}/voila/render/{first}")
                 question = page.locator(".tl-question").first
                 question.wait_for(timeout=120_000)
                 question.get_by_role("radio").nth(1).check()

@@ -251,14 +251,6 @@ def _own_line(node: Any) -> int | None:
         return None
 
 
-def _join(base: str, path: str) -> str:
-    if not base:
-        return path
-    if not path:
-        return base
-    return f"{base}{path}" if path.startswith("[") else f"{base}.{path}"
-
-
 # --- files whose whole content is one model -------------------------------------------------
 
 
@@ -301,7 +293,7 @@ class _Reader:
         base: str = "",
     ) -> None:
         if line is None and file in self.raw:
-            line = line_at(self.raw[file], _join(base, field))
+            line = line_at(self.raw[file], rules.join_path(base, field))
         self.problems.append(
             ContentProblem(file=file, message=message, fix=fix, where=where, field=field, line=line)
         )

@@ -60,6 +60,7 @@ __all__ = [
     "course_findings",
     "glossary_findings",
     "guide_findings",
+    "join_path",
     "lesson_findings",
     "question_findings",
     "risk_model_findings",
@@ -82,7 +83,8 @@ class Finding:
     base: str = ""
 
 
-def _at(base: str, field: str) -> str:
+def join_path(base: str, field: str) -> str:
+    """`field` inside `base`: "questions[3]" + "tolerance" -> "questions[3].tolerance"."""
     if not base:
         return field
     if not field:
@@ -153,7 +155,7 @@ def texts(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
             )
             if is_ids and str(key) in NON_TEXT_KEYS:
                 continue
-            yield from texts(value, _at(path, str(key)))
+            yield from texts(value, join_path(path, str(key)))
     elif isinstance(node, list):
         for index, item in enumerate(node):
             yield from texts(item, f"{path}[{index}]")

@@ -1,120 +1,21 @@
-"""A real Voila server on 127.0.0.1 and real headless Chromium, driven as a learner would."""
+"""Fixtures of the browser tests: one real Voila server and real headless Chromium."""
 
 from __future__ import annotations
 
 import contextlib
-import os
-import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# A cold 2-core machine can take most of a minute to start a kernel and import plotly.
-FIRST_PAGE_TIMEOUT_MS = 120_000
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class ServerProcess:
-    """A server a subclass started as `process`, in its own process group, logging to
-    `log_path`: wait until it serves, read its log, stop it."""
-
-    name = "server"
-    process: subprocess.Popen[bytes]
-    log_path: Path
-    _log: IO[bytes]
-
-    def _wait_ready(self, ready_url: str, timeout: float = 120) -> None:
-        """Poll `ready_url` (a static file or an API that starts no kernel)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited early:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(ready_url, timeout=2):  # noqa: S310 (our own http URL)
-                    return
-            except OSError:
-                time.sleep(0.2)  # polling a port for readiness, not waiting for time to pass
-        raise RuntimeError(f"{self.name} not ready after {timeout} s:\n{self.log()}")
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self._log.close()
-
-
-class VoilaServer(ServerProcess):
-    """`twitchlearn serve` in its own process group, with its log kept for assertions."""
-
-    name = "Voila"
-
-    def __init__(self, tmp: Path, *args: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = tmp / f"voila-{self.port}.log"
-        env = {
-            **os.environ,
-            # Never read this machine's own Jupyter config or progress database.
-            "JUPYTER_CONFIG_DIR": str(tmp / "jupyter-config"),
-            "TWITCHLEARN_DB": str(tmp / "progress.sqlite3"),
-            "PYTHONUNBUFFERED": "1",
-        }
-        self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "twitchlearn"),
-                "serve",
-                "--no-browser",
-                "--port",
-                str(self.port),
-                *args,
-            ],
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-        )
-        # A static file: asking for a notebook would start a kernel.
-        self._wait_ready(f"{self.url}/voila/static/voila.js")
+from tests.support.servers import CHROMIUM, CHROMIUM_ARGS, VoilaServer, local_only
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
-    app = VoilaServer(tmp_path_factory.mktemp("voila"), "--pool-size", "1")
+    app = VoilaServer(tmp_path_factory.mktemp("voila"), "--class-size", "1")
     yield app
     app.stop()
 
@@ -134,18 +35,10 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
-def _local_only(route: object) -> None:
-    request = route.request  # type: ignore[attr-defined]
-    if re.match(r"^(https?|wss?)://127\.0\.0\.1[:/]", request.url):
-        route.continue_()  # type: ignore[attr-defined]
-    else:
-        route.abort()  # type: ignore[attr-defined]
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1100, "height": 900})
-    context.route("**/*", _local_only)
+    context.route("**/*", local_only)
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page
@@ -160,7 +53,7 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
 
     def make() -> Page:
         context = browser.new_context(viewport={"width": 1100, "height": 900})
-        context.route("**/*", _local_only)
+        context.route("**/*", local_only)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(30_000)
@@ -172,34 +65,3 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
             with contextlib.suppress(PlaywrightError):  # a test may have closed it already
                 open_one.close(run_before_unload=True)
         context.close()
-
-
-def wait_for_log(
-    server: VoilaServer,
-    pattern: str,
-    timeout: float = 30,
-    start: int = 0,
-    page: Page | None = None,
-) -> re.Match[str]:
-    """Poll the server log (from character `start`) until `pattern` matches; fail if not.
-
-    With `page`, Playwright's events (route handlers and the like) are served while polling.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        found = re.search(pattern, server.log()[start:])
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no {pattern!r} in the server log after {timeout} s")
-        # polling a file for a condition, not waiting for time to pass
-        if page is None:
-            time.sleep(0.2)
-        else:
-            page.wait_for_timeout(200)
-
-
-def open_page(page: Page, url: str, ready_selector: str) -> None:
-    """Navigate and wait for a real element of the course, never a fixed sleep."""
-    page.goto(url, wait_until="commit", timeout=FIRST_PAGE_TIMEOUT_MS)
-    page.wait_for_selector(ready_selector, timeout=FIRST_PAGE_TIMEOUT_MS)

@@ -11,10 +11,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from twitchlearn.ui._html import notebook_name
-
-from .conftest import FIRST_PAGE_TIMEOUT_MS, VoilaServer, open_page
-from .test_app import COURSE
+from tests.support.learner import COURSE
+from tests.support.servers import FIRST_PAGE_TIMEOUT_MS, VoilaServer, open_page
+from twitchlearn.site import lesson_page
 
 pytestmark = pytest.mark.browser
 
@@ -23,13 +22,14 @@ BLOCKING = {"serious", "critical"}
 # Violations that come from Voila, JupyterLab, ipywidgets or plotly, not from our markup.
 # (rule id, a CSS selector axe reports for the offending node, why it is not ours)
 THIRD_PARTY: list[tuple[str, str, str]] = [
-    # ipywidgets' unnamed slider handles (aria-input-field-name) were here; server.py now
-    # names them (NAME_SLIDERS_SCRIPT), checked by test_sliders_are_named_after_their_labels.
+    # ipywidgets' unnamed slider handles (aria-input-field-name) were here; every page now
+    # names them (twitchlearn/ui/name_sliders.js, in `page_head()`), checked by
+    # test_sliders_are_named_after_their_labels here and in test_jupyterlab.py.
 ]
 
 PAGES = {
     "start": ("/voila/render/00_start_here.ipynb", ".tl-identity input"),
-    "lesson": (f"/voila/render/{notebook_name(COURSE.lessons[0])}", ".tl-quiz .tl-question"),
+    "lesson": (f"/voila/render/{lesson_page(COURSE.lessons[0])}", ".tl-quiz .tl-question"),
     "explorer": ("/voila/render/08_explorer.ipynb", ".js-plotly-plot"),
 }
 
@@ -105,7 +105,7 @@ def test_a_learner_sees_a_loading_message_while_a_lesson_runs(
     server: VoilaServer, page: Page
 ) -> None:
     """Voila's lab template shows a spinner and "Executing N of M" until the cells have run."""
-    url = f"{server.url}/voila/render/{notebook_name(COURSE.lessons[1])}"
+    url = f"{server.url}/voila/render/{lesson_page(COURSE.lessons[1])}"
     page.goto(url, wait_until="commit", timeout=FIRST_PAGE_TIMEOUT_MS)
     loading = page.locator("#loading")
     expect(loading).to_be_visible(timeout=FIRST_PAGE_TIMEOUT_MS)

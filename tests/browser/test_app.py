@@ -6,108 +6,31 @@ import html
 import json
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
-from twitchlearn import load_course
+from tests.support.learner import (
+    COURSE,
+    FIRST,
+    answer_with_keyboard,
+    first_of_kind,
+    press_button,
+    right_answer,
+    wrong_answer,
+)
+from tests.support.servers import VoilaServer, open_page
 from twitchlearn.models import (
-    MatchingQuestion,
-    MultipleSelectQuestion,
-    NumericQuestion,
-    Question,
     SingleChoiceQuestion,
-    TrueFalseQuestion,
 )
 from twitchlearn.scoring import grade
-from twitchlearn.ui._html import notebook_name
-
-from .conftest import VoilaServer, open_page
+from twitchlearn.site import lesson_page
 
 pytestmark = pytest.mark.browser
 
-COURSE = load_course()
-FIRST = COURSE.lessons[0]
 KINDS = ["single_choice", "multiple_select", "true_false", "numeric", "matching"]
 
 
-def first_of_kind(kind: str) -> tuple[int, Question]:
-    for index, question in enumerate(FIRST.questions):
-        if question.kind == kind:
-            return index, question
-    raise AssertionError(f"lesson {FIRST.id} has no {kind} question")
-
-
-def right_answer(q: Question) -> object:
-    if isinstance(q, SingleChoiceQuestion):
-        return next(c.id for c in q.choices if c.correct)
-    if isinstance(q, MultipleSelectQuestion):
-        return [c.id for c in q.choices if c.correct]
-    if isinstance(q, TrueFalseQuestion):
-        return q.answer
-    if isinstance(q, NumericQuestion):
-        return q.answer
-    assert isinstance(q, MatchingQuestion)
-    return dict(q.pairs)
-
-
-def wrong_answer(q: Question) -> object:
-    if isinstance(q, SingleChoiceQuestion):
-        return next(c.id for c in q.choices if not c.correct)
-    if isinstance(q, MultipleSelectQuestion):
-        return [next(c.id for c in q.choices if not c.correct)]
-    if isinstance(q, TrueFalseQuestion):
-        return not q.answer
-    if isinstance(q, NumericQuestion):
-        off = q.tolerance + q.step
-        return q.answer + off if q.answer + off <= q.maximum else q.answer - off
-    assert isinstance(q, MatchingQuestion)
-    rights = [q.pairs[item.id] for item in q.left]
-    return {item.id: rights[(i + 1) % len(rights)] for i, item in enumerate(q.left)}
-
-
-def answer_with_keyboard(page: Page, box: Locator, q: Question, answer: object) -> None:
-    """Put `answer` into the question's controls using focus and key presses."""
-    if isinstance(q, SingleChoiceQuestion):
-        box.get_by_role("radio", name=_choice_text(q, answer), exact=True).focus()
-        page.keyboard.press("Space")
-    elif isinstance(q, MultipleSelectQuestion):
-        assert isinstance(answer, list)
-        for choice in q.choices:  # Try again keeps the last ticks: set each box as wanted
-            box_ = box.get_by_role("checkbox", name=choice.text, exact=True)
-            if box_.is_checked() != (choice.id in answer):
-                box_.focus()
-                page.keyboard.press("Space")
-                expect(box_).to_be_checked(checked=choice.id in answer)
-    elif isinstance(q, TrueFalseQuestion):
-        box.get_by_role("radio", name="True" if answer else "False", exact=True).focus()
-        page.keyboard.press("Space")
-    elif isinstance(q, NumericQuestion):
-        assert isinstance(answer, int | float)
-        field = box.get_by_role("textbox")
-        field.focus()
-        page.keyboard.press("Control+A")
-        page.keyboard.type(f"{answer:g}")
-        page.keyboard.press("Enter")
-    else:
-        assert isinstance(q, MatchingQuestion)
-        assert isinstance(answer, dict)
-        texts = {item.id: item.text for item in q.right}
-        for item in q.left:
-            # Stepping a <select> with arrow keys lost the last step now and then (each
-            # step is a round trip through the kernel), so the choice is made in one go.
-            box.get_by_label(item.text, exact=True).select_option(label=texts[answer[item.id]])
-
-
-def _choice_text(q: SingleChoiceQuestion, choice_id: object) -> str:
-    return next(c.text for c in q.choices if c.id == choice_id)
-
-
-def press_button(page: Page, box: Locator, name: str) -> None:
-    box.get_by_role("button", name=name).focus()
-    page.keyboard.press("Enter")
-
-
 def lesson_url(server: VoilaServer, index: int = 0) -> str:
-    return f"{server.url}/voila/render/{notebook_name(COURSE.lessons[index])}"
+    return f"{server.url}/voila/render/{lesson_page(COURSE.lessons[index])}"
 
 
 def test_root_opens_the_start_page_with_every_lesson(server: VoilaServer, page: Page) -> None:
@@ -134,7 +57,7 @@ def test_next_and_back_between_lessons(server: VoilaServer, page: Page) -> None:
     nav = page.locator(".tl-nav")
     expect(nav.locator("a.tl-prev")).to_contain_text(COURSE.lessons[0].title)
     expect(nav.locator("a.tl-next")).to_contain_text(COURSE.lessons[2].title)
-    expect(nav.locator("a.tl-next")).to_have_attribute("href", notebook_name(COURSE.lessons[2]))
+    expect(nav.locator("a.tl-next")).to_have_attribute("href", lesson_page(COURSE.lessons[2]))
 
 
 def test_source_code_is_not_shown(server: VoilaServer, page: Page) -> None:

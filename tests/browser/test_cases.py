@@ -5,16 +5,19 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from twitchlearn import load_course
-from twitchlearn.risk import RedFlag, cases, load_model
+from tests.support.learner import answer_with_keyboard, press_button, right_answer, wrong_answer
+from tests.support.servers import ROOT, VoilaServer, open_page
+from twitchlearn import load_content
+from twitchlearn.risk import RedFlag
+from twitchlearn.site import EXPLORER_PAGE
 from twitchlearn.ui.cases import PREDICTIONS, SEE_CLINICIAN, expected_prediction
-
-from .conftest import ROOT, VoilaServer, open_page
-from .test_app import answer_with_keyboard, press_button, right_answer, wrong_answer
 
 pytestmark = pytest.mark.browser
 
-NOTEBOOK = "08_explorer.ipynb"
+CONTENT = load_content()
+MODEL = CONTENT.risk_model
+assert MODEL is not None
+NOTEBOOK = EXPLORER_PAGE
 SUMMARY = ".tl-explorer-summary"
 LABELS = {value: label for label, value in PREDICTIONS}
 
@@ -34,10 +37,10 @@ def predict(page: Page, card: Locator, value: str) -> None:
 
 
 def test_weak_hand_case_with_the_keyboard(page: Page, explorer_url: str) -> None:
-    case = next(c for c in cases() if c.id == "weak-hand")
-    assert expected_prediction(case) == SEE_CLINICIAN
+    case = next(c for c in CONTENT.cases if c.id == "weak-hand")
+    assert expected_prediction(case, MODEL) == SEE_CLINICIAN
     open_page(page, explorer_url, f".tl-case-{case.id} .tl-question")
-    expect(page.locator(".tl-case")).to_have_count(len(cases()))
+    expect(page.locator(".tl-case")).to_have_count(len(CONTENT.cases))
     summary = page.locator(SUMMARY)
     expect(summary.locator(".tl-level")).to_have_count(1)  # the defaults: a level, no override
     card = page.locator(f".tl-case-{case.id}")
@@ -48,7 +51,7 @@ def test_weak_hand_case_with_the_keyboard(page: Page, explorer_url: str) -> None
     override = page.locator(f'{SUMMARY} .tl-override[role="alert"]')
     expect(override).to_contain_text("See a GP")
     expect(summary.locator(".tl-level")).to_have_count(0)
-    weakness = load_model().red_flag(RedFlag.WEAKNESS).label
+    weakness = MODEL.red_flag(RedFlag.WEAKNESS).label
     expect(page.get_by_role("checkbox", name=weakness, exact=True)).to_be_checked()
     expect(page.locator(".tl-caffeine .widget-readout")).to_have_text(
         str(round(case.factors.caffeine_mg))
@@ -68,7 +71,7 @@ def test_weak_hand_case_with_the_keyboard(page: Page, explorer_url: str) -> None
     expect(prediction).to_contain_text(case.takeaway)
 
     # The case's question, graded in the kernel through the quiz engine.
-    question = load_course().questions[case.question_ids[0]]
+    question = CONTENT.course.questions[case.question_ids[0]]
     box = card.locator(".tl-question").first
     answer_with_keyboard(page, box, question, wrong_answer(question))
     press_button(page, box, "Check answer")

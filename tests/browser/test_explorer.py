@@ -7,16 +7,18 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from twitchlearn.risk import RedFlag, RiskFactors, assess, load_model, presets
-
-from .conftest import ROOT, VoilaServer, open_page
+from tests.support.learner import BARS, CAFFEINE, SUMMARY, bar_shapes, caffeine_past_first_mark
+from tests.support.servers import ROOT, VoilaServer, open_page
+from twitchlearn import load_content
+from twitchlearn.risk import RedFlag, RiskFactors, assess, presets
+from twitchlearn.site import EXPLORER_PAGE
 
 pytestmark = pytest.mark.browser
 
-NOTEBOOK = "08_explorer.ipynb"
-BARS = ".js-plotly-plot .trace.bars .point path"
-SUMMARY = ".tl-explorer-summary"
-CAFFEINE = ".tl-caffeine"
+CONTENT = load_content()
+MODEL = CONTENT.risk_model
+assert MODEL is not None
+NOTEBOOK = EXPLORER_PAGE
 
 
 @pytest.fixture
@@ -24,31 +26,6 @@ def explorer_url(server: VoilaServer) -> str:
     if not (ROOT / "notebooks" / NOTEBOOK).exists():
         pytest.fail(f"notebooks/{NOTEBOOK} is missing: it must hold `ExplorerView()`")
     return f"{server.url}/voila/render/{NOTEBOOK}"
-
-
-def bar_shapes(page: Page) -> list[str]:
-    shapes: list[str] = page.eval_on_selector_all(BARS, "els => els.map(e => e.getAttribute('d'))")
-    return shapes
-
-
-def caffeine_past_first_mark(page: Page) -> tuple[int, float]:
-    """Caffeine with the keyboard: PageUp on the handle until past the first reference
-    amount (250 mg). Returns the value reached and when its key was pressed."""
-    readout = page.locator(f"{CAFFEINE} .widget-readout")
-    handle = page.locator(f"{CAFFEINE} .noUi-handle")
-    expect(handle).to_have_attribute("role", "slider")
-    handle.focus()
-    pressed = time.perf_counter()
-    for _ in range(40):
-        value = readout.inner_text()
-        if int(value) >= 250:
-            break
-        pressed = time.perf_counter()
-        page.keyboard.press("PageUp")
-        expect(readout).not_to_have_text(value)
-    caffeine = int(readout.inner_text())
-    assert caffeine >= 250
-    return caffeine, pressed
 
 
 def test_keyboard_slider_red_flag_and_preset(page: Page, explorer_url: str) -> None:
@@ -64,7 +41,7 @@ def test_keyboard_slider_red_flag_and_preset(page: Page, explorer_url: str) -> N
         "What each factor adds (points)"
     )
     summary = page.locator(SUMMARY)
-    expect(summary).to_contain_text(assess(RiskFactors()).level_label)
+    expect(summary).to_contain_text(assess(RiskFactors(), MODEL).level_label)
     expect(page.locator(".tl-explorer-about")).to_contain_text("not medical advice")
     shapes_before = bar_shapes(page)
     summary_before = summary.inner_text()
@@ -85,7 +62,7 @@ def test_keyboard_slider_red_flag_and_preset(page: Page, explorer_url: str) -> N
     expect(page.locator(".js-plotly-plot .trace.bars text").first).not_to_have_text("0 points")
 
     # A warning sign ticked with the keyboard replaces the level with the advice.
-    label = load_model().red_flag(RedFlag.WEAKNESS).label
+    label = MODEL.red_flag(RedFlag.WEAKNESS).label
     box = page.get_by_role("checkbox", name=label, exact=True)
     box.focus()
     page.keyboard.press("Space")
@@ -96,7 +73,7 @@ def test_keyboard_slider_red_flag_and_preset(page: Page, explorer_url: str) -> N
     expect(page.locator(".tl-explorer-chart .gtitle")).to_contain_text("Warning sign ticked")
 
     # An example sets every control (and clears the checklist).
-    preset = presets()["exam-week"]
+    preset = presets(MODEL)["exam-week"]
     button = page.get_by_role("button", name=preset.label, exact=True)
     button.focus()
     page.keyboard.press("Enter")
@@ -109,5 +86,7 @@ def test_keyboard_slider_red_flag_and_preset(page: Page, explorer_url: str) -> N
     )
     expect(box).not_to_be_checked()
     expect(override).to_have_count(0)
-    expect(page.locator(f"{SUMMARY} .tl-level")).to_have_text(assess(preset.factors).level_label)
+    expect(page.locator(f"{SUMMARY} .tl-level")).to_have_text(
+        assess(preset.factors, MODEL).level_label
+    )
     assert "%" not in summary.inner_text()

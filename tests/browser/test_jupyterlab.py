@@ -22,12 +22,18 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.learner import (
+    BARS,
+    SUMMARY,
+    answer_with_keyboard,
+    bar_shapes,
+    caffeine_past_first_mark,
+    press_button,
+    right_answer,
+)
+from tests.support.servers import FIRST_PAGE_TIMEOUT_MS, ROOT, ServerProcess, free_port
 from twitchlearn import load_course
-from twitchlearn.ui._html import notebook_name
-
-from .conftest import FIRST_PAGE_TIMEOUT_MS, ROOT, ServerProcess, free_port
-from .test_app import answer_with_keyboard, press_button, right_answer
-from .test_explorer import BARS, SUMMARY, bar_shapes, caffeine_past_first_mark
+from twitchlearn.site import lesson_page
 
 pytestmark = pytest.mark.browser
 
@@ -227,6 +233,13 @@ def test_explorer_chart_is_drawn_and_follows_the_slider(
     expect(page.locator(".tl-explorer-chart .gtitle")).to_have_text(
         "What each factor adds (points)"
     )
+    # The slider handles are named after their labels here too (the page's own script,
+    # not Voila's page handler).
+    sliders = page.locator(".tl-explorer .widget-slider").all()
+    assert len(sliders) == 4
+    for box in sliders:
+        label = (box.locator(".widget-label").text_content() or "").strip()
+        expect(box.get_by_role("slider", name=label, exact=True)).to_have_count(1)
     shapes_before = bar_shapes(page)
     assert shapes_before
     summary = page.locator(SUMMARY)
@@ -252,7 +265,7 @@ def test_explorer_chart_is_drawn_and_follows_the_slider(
 
 def test_first_lesson_quiz_and_links(lab: LabServer, page: Page, console: list[str]) -> None:
     started = time.perf_counter()
-    name = notebook_name(FIRST)
+    name = lesson_page(FIRST)
     assert name.startswith("01_")
     open_notebook(page, lab, name)
     run_all_cells(page)
@@ -280,7 +293,7 @@ def test_first_lesson_quiz_and_links(lab: LabServer, page: Page, console: list[s
     assert next_links.count() >= 2  # "Next:" at the top and in "What next"
     for link in next_links.all():
         expect(link).to_have_attribute("target", "_self")
-        assert notebook_name(following) in (link.get_attribute("href") or "")
+        assert lesson_page(following) in (link.get_attribute("href") or "")
     course_links = page.locator(".tl-nav a, .tl-what-next a, .tl-page a")
     assert course_links.count() >= 3
     for link in course_links.all():
@@ -290,7 +303,7 @@ def test_first_lesson_quiz_and_links(lab: LabServer, page: Page, console: list[s
     page.locator(".tl-what-next a").first.click()
     expect(
         page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel").get_by_text(
-            notebook_name(following), exact=True
+            lesson_page(following), exact=True
         )
     ).to_be_visible(timeout=FIRST_PAGE_TIMEOUT_MS)
     assert "/lab" in page.url, page.url

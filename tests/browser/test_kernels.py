@@ -13,11 +13,10 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from twitchlearn.server import cull_interval
-from twitchlearn.ui._html import notebook_name
-
-from .conftest import FIRST_PAGE_TIMEOUT_MS, VoilaServer, open_page, wait_for_log
-from .test_app import COURSE
+from tests.support.learner import COURSE
+from tests.support.servers import FIRST_PAGE_TIMEOUT_MS, VoilaServer, open_page, wait_for_log
+from twitchlearn.app.server import cull_interval
+from twitchlearn.site import lesson_page
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +30,7 @@ BROKEN_PAGE = re.compile(r"Kernel does not exist|never reached|Culling '\w+' ker
 @pytest.fixture
 def culling_server(tmp_path: Path) -> Iterator[VoilaServer]:
     app = VoilaServer(
-        tmp_path, "--pool-size", str(POOL_SIZE), "--cull-idle-seconds", str(CULL_SECONDS)
+        tmp_path, "--class-size", str(POOL_SIZE), "--cull-idle-seconds", str(CULL_SECONDS)
     )
     yield app
     app.stop()
@@ -121,7 +120,7 @@ def test_learners_arriving_after_a_long_quiet_spell_get_working_pages(
 
 def test_a_closed_tab_frees_its_kernel(server: VoilaServer, new_page: Callable[[], Page]) -> None:
     page = new_page()
-    url = f"{server.url}/voila/render/{notebook_name(COURSE.lessons[0])}"
+    url = f"{server.url}/voila/render/{lesson_page(COURSE.lessons[0])}"
     open_page(page, url, ".tl-quiz .tl-question")
     kid = kernel_id(page)
     assert f"Kernel shutdown: {kid}" not in server.log()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from .conftest import FIRST_PAGE_TIMEOUT_MS, VoilaServer, open_page, wait_for_log
+from tests.support.servers import FIRST_PAGE_TIMEOUT_MS, VoilaServer, open_page, wait_for_log
 
 pytestmark = pytest.mark.browser
 

@@ -8,11 +8,10 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
+from tests.support.learner import answer_with_keyboard, first_of_kind, press_button, wrong_answer
+from tests.support.servers import VoilaServer, open_page
 from twitchlearn import load_course
-from twitchlearn.ui._html import notebook_name
-
-from .conftest import VoilaServer, open_page
-from .test_app import answer_with_keyboard, first_of_kind, press_button, wrong_answer
+from twitchlearn.site import lesson_page
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +21,7 @@ FIRST = COURSE.lessons[0]
 
 def test_answers_are_still_there_after_a_reload(server: VoilaServer, page: Page) -> None:
     learner = f"Reload {uuid.uuid4().hex[:6]}"
-    url = f"{server.url}/voila/render/{notebook_name(FIRST)}?learner={quote(learner)}&class=T1"
+    url = f"{server.url}/voila/render/{lesson_page(FIRST)}?learner={quote(learner)}&class=T1"
     index, question = first_of_kind("true_false")
     open_page(page, url, ".tl-quiz .tl-question")
     box = page.locator(".tl-question").nth(index)
@@ -43,7 +42,7 @@ def test_answers_are_still_there_after_a_reload(server: VoilaServer, page: Page)
     # links to the next lesson keep the learner, so the next page saves too
     expect(page.locator("a.tl-next")).to_have_attribute(
         "href",
-        f"{notebook_name(COURSE.lessons[1])}?learner={quote(learner).replace('%20', '+')}&class=T1",
+        f"{lesson_page(COURSE.lessons[1])}?learner={quote(learner).replace('%20', '+')}&class=T1",
     )
 
 
@@ -66,7 +65,7 @@ def test_a_name_with_html_is_shown_as_text(server: VoilaServer, page: Page) -> N
     assert greeting.locator("img").count() == 0
     link = page.locator(".tl-lessons a").first
     expect(link).to_have_attribute(
-        "href", f"{notebook_name(FIRST)}?learner=%3Cimg+src%3Dx+onerror%3Dalert%281%29%3E&class="
+        "href", f"{lesson_page(FIRST)}?learner=%3Cimg+src%3Dx+onerror%3Dalert%281%29%3E&class="
     )
     assert dialogs == []
 
@@ -82,5 +81,5 @@ def test_the_start_page_keeps_the_learner_named_in_its_url(server: VoilaServer, 
     )
     expect(page.get_by_label("Your name:")).to_have_value(learner)
     expect(page.locator(".tl-lessons a").first).to_have_attribute(
-        "href", f"{notebook_name(FIRST)}?learner={quote(learner).replace('%20', '+')}&class=H1"
+        "href", f"{lesson_page(FIRST)}?learner={quote(learner).replace('%20', '+')}&class=H1"
     )

@@ -8,11 +8,16 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.learner import (
+    answer_with_keyboard,
+    first_of_kind,
+    press_button,
+    right_answer,
+    wrong_answer,
+)
+from tests.support.servers import FIRST_PAGE_TIMEOUT_MS, VoilaServer, open_page
 from twitchlearn import load_course
-from twitchlearn.ui._html import notebook_name
-
-from .conftest import FIRST_PAGE_TIMEOUT_MS, VoilaServer, open_page
-from .test_app import answer_with_keyboard, first_of_kind, press_button, right_answer, wrong_answer
+from twitchlearn.site import lesson_page
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +30,7 @@ def test_a_missed_question_comes_back_for_review(server: VoilaServer, page: Page
     query = f"?learner={quote(learner)}&class=R1"
     index, question = first_of_kind("true_false")
 
-    open_page(page, f"{server.url}/voila/render/{notebook_name(FIRST)}{query}", ".tl-quiz")
+    open_page(page, f"{server.url}/voila/render/{lesson_page(FIRST)}{query}", ".tl-quiz")
     box = page.locator(".tl-question").nth(index)
     answer_with_keyboard(page, box, question, wrong_answer(question))
     press_button(page, box, "Check answer")

@@ -14,7 +14,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from twitchlearn.scoring import Grade
-from twitchlearn.store import ProgressStore
+from twitchlearn.storage.sqlite import SQLiteStore
 
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 PAD = "x" * 300
@@ -26,7 +26,7 @@ def expected_answer(learner: str, seq: int) -> dict[str, str]:
 
 def main(argv: list[str]) -> int:
     path, learner, count = argv[0], argv[1], int(argv[2])
-    with ProgressStore(path, timeout=30.0) as store:
+    with SQLiteStore(path, timeout=30.0) as store:
         print("ready", flush=True)
         if "--wait" in argv:
             sys.stdin.readline()

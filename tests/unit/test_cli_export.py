@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from twitchlearn import grade, load_course
-from twitchlearn.store import ProgressStore
+from twitchlearn.storage.sqlite import SQLiteStore
 
 TWITCHLEARN = str(Path(sys.executable).parent / "twitchlearn")
 
@@ -17,7 +17,7 @@ def test_export_writes_one_row_per_learner_and_question_plus_totals(tmp_path: Pa
     course = load_course()
     question = next(iter(course.questions.values()))
     db = tmp_path / "progress.sqlite3"
-    with ProgressStore(db) as store:
+    with SQLiteStore(db) as store:
         for learner in ("Ada", "<b>Bo</b>"):
             answer = next(c.id for c in question.choices if not c.correct)  # type: ignore[union-attr]
             store.record(learner, "7B", question.id, answer, grade(question, answer))

@@ -1,4 +1,5 @@
-"""Class export: which attempt counts, totals, and a CSV a gradebook can read."""
+"""Which attempt counts (`twitchlearn.attempts.counted`), and the class export built on it:
+totals, and a CSV a gradebook can read."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from twitchlearn.attempts import POLICIES, Attempt, CountedAttempt, Policy, counted, encode_answer
 from twitchlearn.export import COLUMNS, TOTAL, ExportRow, export_rows, write_csv
 from twitchlearn.models import Course, Lesson, TrueFalseQuestion
 from twitchlearn.scoring import Grade
-from twitchlearn.store import Attempt, ProgressStore
+from twitchlearn.storage import ProgressStore
+from twitchlearn.storage.sqlite import SQLiteStore
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -65,7 +68,7 @@ def grade(qid: str, score: float) -> Grade:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[ProgressStore]:
-    with ProgressStore(tmp_path / "progress.sqlite3") as opened:
+    with SQLiteStore(tmp_path / "progress.sqlite3") as opened:
         yield opened
 
 
@@ -93,6 +96,126 @@ def filled(store: ProgressStore) -> ProgressStore:
 
 def by_key(rows: list[ExportRow]) -> dict[tuple[str, str], ExportRow]:
     return {(r.learner, r.question_id): r for r in rows}
+
+
+# --- which attempt counts: twitchlearn.attempts.counted ------------------------------------
+
+
+def counted_by_key(store: ProgressStore, policy: Policy) -> dict[tuple[str, str], CountedAttempt]:
+    return {(c.learner, c.question_id): c for c in counted(store.attempts(class_code="7B"), policy)}
+
+
+@pytest.mark.parametrize(
+    ("policy", "score", "minute"),
+    [("first", 0.5, 1), ("last", 0.0, 4), ("best", 1.0, 2)],
+)
+def test_counted_chooses_the_attempt_that_counts(
+    filled: ProgressStore, policy: Policy, score: float, minute: int
+) -> None:
+    chosen = counted_by_key(filled, policy)["Ann", "q-b"]
+    assert (chosen.score, chosen.max_score, chosen.attempts) == (score, 1.0, 3)
+    assert chosen.correct == (score == 1.0)
+    assert chosen.answered_at == T0 + timedelta(minutes=minute)
+    assert chosen.answer == "x"
+
+
+def test_counted_best_takes_the_earliest_of_equal_scores(filled: ProgressStore) -> None:
+    chosen = counted_by_key(filled, "best")["Ben", "q-a"]
+    assert (chosen.score, chosen.attempts, chosen.answered_at) == (
+        1.0,
+        2,
+        T0 + timedelta(minutes=3),
+    )
+
+
+def test_counted_gives_one_per_learner_and_question_in_order(filled: ProgressStore) -> None:
+    for policy in POLICIES:
+        keys = [(c.learner, c.question_id) for c in counted(filled.attempts(), policy)]
+        assert keys == [
+            ("Ann", "q-a"),  # the other class: counted() groups whatever it is given
+            ("Ann", "q-b"),
+            ("Ann", "q-c"),
+            ("Ann", "removed-question"),
+            ("Ben", "q-a"),
+        ]
+    assert counted([], "best") == []
+
+
+def test_counted_refuses_an_unknown_policy() -> None:
+    with pytest.raises(ValueError, match="Unknown policy 'worst'"):
+        counted([], "worst")  # type: ignore[arg-type]
+
+
+def saved(attempt_id: int, learner: str, qid: str, score: float, minute: int) -> Attempt:
+    """An attempt as a store gives it back; the answer names the attempt."""
+    return Attempt(
+        id=attempt_id,
+        learner=learner,
+        class_code="7B",
+        question_id=qid,
+        answer_json=encode_answer(f"answer {attempt_id}"),
+        score=score,
+        max_score=1.0,
+        correct=score == 1.0,
+        answered_at=T0 + timedelta(minutes=minute),
+    )
+
+
+def reference_counted(attempts: list[Attempt], policy: str) -> list[CountedAttempt]:
+    """What `counted` should give, written out the plain way."""
+    groups: dict[tuple[str, str], list[Attempt]] = {}
+    for attempt in attempts:
+        groups.setdefault((attempt.learner, attempt.question_id), []).append(attempt)
+    result = []
+    for key in sorted(groups):
+        group = groups[key]
+        if policy == "first":
+            chosen = min(group, key=lambda a: a.id)
+        elif policy == "last":
+            chosen = max(group, key=lambda a: a.id)
+        else:
+            top = max(a.score for a in group)
+            chosen = min((a for a in group if a.score == top), key=lambda a: a.id)
+        result.append(
+            CountedAttempt(
+                learner=chosen.learner,
+                question_id=chosen.question_id,
+                score=chosen.score,
+                max_score=chosen.max_score,
+                correct=chosen.correct,
+                attempts=len(group),
+                answered_at=chosen.answered_at,
+                answer_json=chosen.answer_json,
+            )
+        )
+    return result
+
+
+# Attempts in any order: (id, learner, question, score, minute). Ids are unique but need not
+# follow the list order, and times need not follow the ids: counted() goes by id alone.
+unordered_attempts = st.lists(
+    st.tuples(
+        st.integers(min_value=1, max_value=10_000),
+        st.sampled_from(["Ann", "ben", "Cleo", "ann"]),
+        st.sampled_from(QIDS),
+        st.sampled_from([0.0, 0.25, 0.5, 1.0]),
+        st.integers(min_value=0, max_value=600),
+    ),
+    max_size=40,
+    unique_by=lambda attempt: attempt[0],
+)
+
+
+@settings(max_examples=200)
+@given(unordered_attempts, st.sampled_from(POLICIES))
+def test_counted_matches_a_plain_python_reference(
+    raw: list[tuple[int, str, str, float, int]], policy: Policy
+) -> None:
+    attempts = [saved(*fields) for fields in raw]
+    assert counted(iter(attempts), policy) == reference_counted(attempts, policy)
+
+
+# --- the export ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -220,7 +343,7 @@ def test_export_matches_a_plain_python_reference(
     policy: str,
 ) -> None:
     path = tmp_path_factory.getbasetemp() / f"{uuid.uuid4()}.sqlite3"
-    with ProgressStore(path) as store:
+    with SQLiteStore(path) as store:
         for minute, (learner, qid, score) in enumerate(attempts):
             add(store, learner, qid, score, minute)
         rows = by_key(export_rows(store, COURSE, "7B", policy))  # type: ignore[arg-type]

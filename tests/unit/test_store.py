@@ -1,4 +1,9 @@
-"""The progress store on real SQLite files: saving, reading, schema, many processes, damage."""
+"""The progress store: one contract every backend keeps, then what only a SQLite file does.
+
+The contract tests take the `store` fixture, which runs each of them against every backend
+(ids "sqlite": a SQLiteStore on a new file, "memory": a MemoryStore). The tests after them
+are about the file itself: schema, WAL, many processes, damage, permissions.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,9 @@ import sqlite3
 import subprocess
 import sys
 import uuid
+import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -20,21 +26,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from twitchlearn.errors import StoreError, TwitchlearnWarning
+from twitchlearn.attempts import decode_answer, encode_answer
+from twitchlearn.errors import StoreError
 from twitchlearn.scoring import Grade
-from twitchlearn.store import (
-    DB_ENV,
-    MIGRATIONS,
-    SCHEMA_VERSION,
+from twitchlearn.storage import (
+    MemoryStore,
     ProgressStore,
-    decode_answer,
-    default_path,
-    encode_answer,
+    default_location,
     open_store,
+    open_store_or_memory,
 )
+from twitchlearn.storage.sqlite import DB_ENV, MIGRATIONS, SCHEMA_VERSION, SQLiteStore
 
 WRITER = Path(__file__).with_name("store_writer.py")
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+BACKENDS = ("sqlite", "memory")
 
 
 def grade(question_id: str, score: float) -> Grade:
@@ -54,21 +60,52 @@ def raw_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
         return db.execute(sql).fetchall()
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[ProgressStore]:
-    with ProgressStore(tmp_path / "progress.sqlite3") as opened:
+def open_backend(backend: str, folder: Path) -> ProgressStore:
+    """A new, empty store of kind `backend` ("sqlite": a file in `folder`)."""
+    if backend == "sqlite":
+        return SQLiteStore(folder / "progress.sqlite3")
+    assert backend == "memory"
+    return MemoryStore()
+
+
+@pytest.fixture(params=BACKENDS, ids=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ProgressStore]:
+    """A new store of every backend in turn: the contract suite."""
+    with open_backend(request.param, tmp_path) as opened:
         yield opened
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    with SQLiteStore(tmp_path / "progress.sqlite3") as opened:
+        yield opened
+
+
+# === the contract: every backend ===========================================================
+
+
+def test_every_backend_is_a_progress_store(store: ProgressStore) -> None:
+    assert isinstance(store, ProgressStore)
+    assert isinstance(store.persistent, bool)
+    assert store.location
+
+
+def test_backends_say_whether_and_where_they_keep_answers(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite3"
+    with SQLiteStore(path) as on_file:
+        assert on_file.persistent
+        assert on_file.location == str(path)
+    with MemoryStore() as in_memory:
+        assert not in_memory.persistent
+        assert "memory" in in_memory.location
 
 
 # --- saving and reading ------------------------------------------------------------------
 
 
-def test_record_saves_every_field(tmp_path: Path) -> None:
-    path = tmp_path / "progress.sqlite3"
-    with ProgressStore(path) as store:
-        saved = store.record("Ann", "7B", "coffee-mg", 250, grade("coffee-mg", 1.0), now=T0)
-    with ProgressStore(path) as store:  # a new connection reads what the first one saved
-        (again,) = store.attempts()
+def test_record_saves_every_field(store: ProgressStore) -> None:
+    saved = store.record("Ann", "7B", "coffee-mg", 250, grade("coffee-mg", 1.0), now=T0)
+    (again,) = store.attempts()
     assert again == saved
     assert (again.learner, again.class_code, again.question_id) == ("Ann", "7B", "coffee-mg")
     assert again.answer == 250
@@ -82,12 +119,15 @@ def test_time_is_saved_in_utc_from_any_zone(store: ProgressStore) -> None:
     (saved,) = store.attempts()
     assert saved.answered_at == attempt.answered_at == local
     assert saved.answered_at.utcoffset() == timedelta(0)
+    assert attempt.answered_at.utcoffset() == timedelta(0)
 
 
 def test_naive_time_is_refused(store: ProgressStore) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         store.record("Ann", "7B", "q", "a", grade("q", 0.0), now=datetime(2025, 3, 1))
     assert store.attempts() == []
+    with pytest.raises(ValueError, match="timezone-aware"):
+        store.due_for_review("Ann", "7B", datetime(2025, 3, 1))
 
 
 def test_default_time_is_now(store: ProgressStore) -> None:
@@ -100,6 +140,7 @@ def test_grade_for_another_question_is_refused(store: ProgressStore) -> None:
     with pytest.raises(ValueError, match="not 'q2'"):
         store.record("Ann", "7B", "q2", "a", grade("q1", 1.0))
     assert store.attempts() == []
+    assert store.review_states("Ann", "7B") == {}
 
 
 def test_attempts_filters_and_keeps_order(store: ProgressStore) -> None:
@@ -116,6 +157,7 @@ def test_attempts_filters_and_keeps_order(store: ProgressStore) -> None:
         )
     ]
     assert store.attempts() == made
+    assert [a.id for a in made] == sorted({a.id for a in made})  # increasing, no repeats
     assert store.attempts(learner="Ann") == [made[0], made[2], made[3], made[4]]
     assert store.attempts(class_code="7B", question_id="q1") == [made[0], made[1], made[4]]
     assert store.attempts(learner="Ann", class_code="7B", question_id="q2") == [made[3]]
@@ -130,8 +172,19 @@ def test_latest_gives_the_last_attempt_per_question(store: ProgressStore) -> Non
     store.record("Ben", "7B", "q3", "c", grade("q3", 1.0), now=T0 + timedelta(minutes=4))
     latest = store.latest("Ann", "7B")
     assert latest == {"q1": third, "q2": second}
+    assert list(latest) == ["q2", "q1"]  # in the order the last attempts were saved
     assert first not in latest.values()
     assert store.latest("Nobody", "7B") == {}
+
+
+def test_class_codes_are_the_distinct_codes_with_attempts_sorted(store: ProgressStore) -> None:
+    assert store.class_codes() == []
+    for code in ("8C", "7B", "Zeta", "7B", "", "8C"):
+        store.record("Ann", code, "q", "a", grade("q", 0.0), now=T0)
+    assert store.class_codes() == ["", "7B", "8C", "Zeta"]
+    with pytest.raises(ValueError, match="timezone-aware"):  # a refused attempt adds no class
+        store.record("Ann", "9D", "q", "a", grade("q", 0.0), now=datetime(2025, 3, 1))
+    assert "9D" not in store.class_codes()
 
 
 HOSTILE = [
@@ -147,28 +200,40 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_free_text_names_are_data_not_sql(store: ProgressStore, name: str) -> None:
+def test_free_text_names_are_data_not_code(store: ProgressStore, name: str) -> None:
     store.record("Other", "Other", "q", "a", grade("q", 0.0), now=T0)
-    mine = store.record(name, name, "q", "a", grade("q", 1.0), now=T0)
+    mine = store.record(name, name, "q", "a", grade("q", 0.0), now=T0)
     assert store.attempts(learner=name) == [mine]
     assert store.attempts(class_code=name) == [mine]
     assert store.latest(name, name) == {"q": mine}
+    assert list(store.review_states(name, name)) == ["q"]
+    assert store.due_for_review(name, name, T0) == ["q"]
+    assert name in store.class_codes()
     assert len(store.attempts()) == 2
 
 
-def test_text_that_is_not_unicode_is_refused_clearly(store: ProgressStore) -> None:
-    with pytest.raises(StoreError, match=r"learner .* cannot be saved"):
-        store.record("bad\ud800", "7B", "q", "a", grade("q", 0.0))
+@pytest.mark.parametrize("field", ["learner", "class code"])
+def test_text_that_is_not_unicode_is_refused_clearly(store: ProgressStore, field: str) -> None:
+    learner, class_code = ("bad\ud800", "7B") if field == "learner" else ("Ann", "bad\ud800")
+    with pytest.raises(StoreError, match=rf"{field} .* cannot be saved"):
+        store.record(learner, class_code, "q", "a", grade("q", 0.0))
+    assert store.attempts() == []
 
 
-def test_closed_store_refuses_use(tmp_path: Path) -> None:
-    store = ProgressStore(tmp_path / "p.sqlite3")
+def test_closed_store_refuses_use(store: ProgressStore) -> None:
     store.close()
     store.close()  # twice is fine
-    with pytest.raises(StoreError, match="closed"):
-        store.attempts()
-    with pytest.raises(StoreError, match="closed"):
-        store.record("Ann", "7B", "q", "a", grade("q", 0.0))
+    uses: list[Callable[[], object]] = [
+        lambda: store.attempts(),
+        lambda: store.record("Ann", "7B", "q", "a", grade("q", 0.0)),
+        lambda: store.latest("Ann", "7B"),
+        lambda: store.review_states("Ann", "7B"),
+        lambda: store.due_for_review("Ann", "7B", T0),
+        lambda: store.class_codes(),
+    ]
+    for use in uses:
+        with pytest.raises(StoreError, match="closed"):
+            use()
 
 
 # --- answers as JSON -----------------------------------------------------------------------
@@ -198,18 +263,19 @@ def test_sets_are_saved_as_sorted_lists(answer: set[str] | frozenset[str]) -> No
     assert encode_answer(answer) == encode_answer(sorted(answer))
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=60, deadline=None)
-@given(answers)
-def test_answers_round_trip_through_the_file(
-    tmp_path_factory: pytest.TempPathFactory, answer: object
+@given(answer=answers)
+def test_answers_round_trip_through_the_store(
+    tmp_path_factory: pytest.TempPathFactory, backend: str, answer: object
 ) -> None:
-    path = tmp_path_factory.getbasetemp() / "round-trip.sqlite3"
-    with ProgressStore(path) as store:
+    folder = tmp_path_factory.getbasetemp() / f"round-trip-{backend}"
+    folder.mkdir(exist_ok=True)
+    with open_backend(backend, folder) as store:
         saved = store.record("Ann", "7B", "q", answer, grade("q", 0.0))
-    with ProgressStore(path) as store:
         (again,) = store.attempts(learner="Ann", class_code="7B", question_id="q")[-1:]
     assert again.id == saved.id
-    assert again.answer == answer
+    assert again.answer == saved.answer == answer
     assert type(again.answer) is type(answer)
 
 
@@ -224,6 +290,7 @@ def test_things_that_are_not_answers_are_refused(store: ProgressStore, bad: obje
     with pytest.raises(ValueError, match="Cannot save"):
         store.record("Ann", "7B", "q", bad, grade("q", 0.0))
     assert store.attempts() == []
+    assert store.review_states("Ann", "7B") == {}
 
 
 @pytest.mark.parametrize("text", ["[1, 2]", '{"a": 1}', "null", "[[]]"])
@@ -232,28 +299,205 @@ def test_decoding_refuses_json_that_is_no_answer(text: str) -> None:
         decode_answer(text)
 
 
+# --- the review schedule, kept in the store ------------------------------------------------
+
+
+def test_wrong_answers_come_back_on_the_leitner_schedule(store: ProgressStore) -> None:
+    store.record("Ann", "7B", "right", "a", grade("right", 1.0), now=T0)
+    store.record("Ann", "7B", "wrong", "b", grade("wrong", 0.0), now=T0)
+    store.record("Ann", "7B", "half", ["a"], grade("half", 0.5), now=T0 + timedelta(hours=1))
+    assert store.due_for_review("Ann", "7B", T0) == ["wrong"]
+    assert store.due_for_review("Ann", "7B", T0 + timedelta(hours=2)) == ["wrong", "half"]
+    assert store.due_for_review("Ann", "8C", T0 + timedelta(hours=2)) == []
+    assert store.due_for_review("Ben", "7B", T0 + timedelta(hours=2)) == []
+
+    # Right in review: box 2, due a day later.
+    later = T0 + timedelta(hours=3)
+    store.record("Ann", "7B", "wrong", "a", grade("wrong", 1.0), now=later)
+    state = store.review_states("Ann", "7B")["wrong"]
+    assert (state.box, state.due_at) == (2, later + timedelta(days=1))
+    assert store.due_for_review("Ann", "7B", later) == ["half"]
+    assert store.due_for_review("Ann", "7B", later + timedelta(days=1)) == ["half", "wrong"]
+
+    # Right again before it is due: not a review, nothing moves.
+    store.record("Ann", "7B", "wrong", "a", grade("wrong", 1.0), now=later + timedelta(hours=1))
+    assert store.review_states("Ann", "7B")["wrong"] == state
+
+    # Wrong again: back to box 1.
+    store.record("Ann", "7B", "wrong", "c", grade("wrong", 0.0), now=later + timedelta(days=2))
+    assert store.review_states("Ann", "7B")["wrong"].box == 1
+    assert "right" not in store.review_states("Ann", "7B")
+    assert list(store.review_states("Ann", "7B")) == ["half", "wrong"]  # sorted by question id
+
+
+# --- opening a store by location -----------------------------------------------------------
+
+
+def test_open_store_picks_the_backend_from_the_location(tmp_path: Path) -> None:
+    with open_store("memory:") as in_memory:
+        assert isinstance(in_memory, MemoryStore)
+    path = tmp_path / "progress.sqlite3"
+    with open_store(path) as on_file:
+        assert isinstance(on_file, SQLiteStore)
+        assert on_file.location == str(path)
+    with open_store(str(path), read_only=True) as reading:
+        assert isinstance(reading, SQLiteStore)
+        assert reading.read_only
+
+
+def test_open_store_raises_when_the_file_cannot_be_used(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite3"
+    path.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(StoreError, match="damaged") as caught:
+        open_store(path)
+    assert str(path) in str(caught.value)
+
+
+def test_open_store_refuses_a_server_address_it_cannot_use() -> None:
+    with pytest.raises(StoreError, match=rf"SQLite only.*{DB_ENV}"):
+        open_store("postgresql://teacher@db.example/class")
+    store, problem = open_store_or_memory("postgres://teacher@db.example/class")
+    assert isinstance(store, MemoryStore)
+    assert problem is not None
+    assert "SQLite only" in problem
+
+
+def _garbage_file(folder: Path) -> Path:
+    path = folder / "progress.sqlite3"
+    path.write_bytes(b"this is not a database at all" * 100)
+    return path
+
+
+def _under_a_file(folder: Path) -> Path:
+    (folder / "not-a-folder").write_text("I am a file")
+    return folder / "not-a-folder" / "progress.sqlite3"
+
+
+def _a_directory(folder: Path) -> Path:
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("unusable", "says"),
+    [(_garbage_file, "damaged"), (_under_a_file, "is a file"), (_a_directory, "cannot be opened")],
+    ids=["garbage-file", "parent-is-a-file", "directory"],
+)
+def test_open_store_or_memory_falls_back_to_memory_and_says_why(
+    tmp_path: Path, unusable: Callable[[Path], Path], says: str
+) -> None:
+    path = unusable(tmp_path)
+    before = path.read_bytes() if path.is_file() else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the reason is returned, not warned
+        store, problem = open_store_or_memory(path)
+    with store:
+        assert isinstance(store, MemoryStore)
+        assert not store.persistent
+        assert problem is not None
+        assert str(path) in problem
+        assert says in problem
+        # The lessons still work: answers are kept for the session.
+        attempt = store.record("Ann", "7B", "q", "a", grade("q", 0.0), now=T0)
+        assert store.latest("Ann", "7B") == {"q": attempt}
+        assert store.due_for_review("Ann", "7B", T0) == ["q"]
+    if before is not None:
+        assert path.read_bytes() == before  # the unusable file is left as it was
+
+
+def test_open_store_or_memory_uses_the_file_when_it_can(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite3"
+    store, problem = open_store_or_memory(path)
+    with store:
+        assert problem is None
+        assert isinstance(store, SQLiteStore)
+        assert store.persistent
+        store.record("Ann", "7B", "q", "a", grade("q", 0.0))
+    assert raw_rows(path, "SELECT count(*) FROM attempts") == [(1,)]
+
+
+def test_open_store_reads_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "env" / f"{uuid.uuid4()}.sqlite3"
+    monkeypatch.setenv(DB_ENV, str(path))
+    with open_store() as store:
+        assert store.location == str(path)
+        store.record("Ann", "7B", "q", "a", grade("q", 0.0))
+    fallback_free, problem = open_store_or_memory()
+    with fallback_free:
+        assert problem is None
+        assert fallback_free.location == str(path)
+        assert len(fallback_free.attempts()) == 1
+
+
+# --- where the file is ---------------------------------------------------------------------
+
+
+def test_default_location_prefers_the_environment_variable(tmp_path: Path) -> None:
+    env = {DB_ENV: f"  {tmp_path / 'x.sqlite3'} ", "XDG_DATA_HOME": "/elsewhere"}
+    location = default_location(env)
+    assert isinstance(location, str)
+    assert location == str(tmp_path / "x.sqlite3")
+
+
+def test_default_location_passes_other_locations_through() -> None:
+    assert default_location({DB_ENV: "memory:"}) == "memory:"
+
+
+def test_default_location_uses_xdg_data_home() -> None:
+    env = {"XDG_DATA_HOME": "/data/home", DB_ENV: "  "}
+    assert default_location(env) == str(Path("/data/home/twitchlearn/progress.sqlite3"))
+
+
+@pytest.mark.parametrize("xdg", [None, "", "relative/path"])
+def test_default_location_falls_back_to_local_share(xdg: str | None) -> None:
+    env = {} if xdg is None else {"XDG_DATA_HOME": xdg}
+    expected = Path.home() / ".local" / "share" / "twitchlearn" / "progress.sqlite3"
+    assert default_location(env) == str(expected)
+
+
+def test_default_location_reads_the_process_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(DB_ENV, str(tmp_path / "from-env.sqlite3"))
+    assert default_location() == str(tmp_path / "from-env.sqlite3")
+
+
+# === SQLite only: the file ==================================================================
+
+
+def test_a_new_connection_reads_what_was_saved(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite3"
+    with SQLiteStore(path) as store:
+        saved = store.record("Ann", "7B", "coffee-mg", 250, grade("coffee-mg", 1.0), now=T0)
+    with SQLiteStore(path) as store:  # a new connection reads what the first one saved
+        (again,) = store.attempts()
+    assert again == saved
+    assert raw_rows(path, "SELECT learner, answer, answered_at FROM attempts") == [
+        ("Ann", "250", "2025-03-01T12:00:00.000000Z")
+    ]
+
+
 # --- schema --------------------------------------------------------------------------------
 
 
 def test_new_file_has_current_schema_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "new" / "deeper" / "progress.sqlite3"
-    ProgressStore(path).close()
+    SQLiteStore(path).close()
     assert raw_rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert raw_rows(path, "PRAGMA journal_mode") == [("wal",)]
     tables = {row[0] for row in raw_rows(path, "SELECT name FROM sqlite_master")}
     assert {"attempts", "reviews"} <= tables
 
 
-def test_busy_timeout_is_set(store: ProgressStore) -> None:
+def test_busy_timeout_is_set(sqlite_store: SQLiteStore) -> None:
     # A store that did not wait would fail the many-writers test; this says why.
-    with store._reading("test") as db:
+    with sqlite_store._reading("test") as db:
         assert db.execute("PRAGMA busy_timeout").fetchone() == (10_000,)
 
 
 def test_empty_file_is_migrated(tmp_path: Path) -> None:
     path = tmp_path / "progress.sqlite3"
     path.touch()
-    with ProgressStore(path) as store:
+    with SQLiteStore(path) as store:
         store.record("Ann", "7B", "q", "a", grade("q", 0.0), now=T0)
     assert raw_rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert raw_rows(path, "SELECT learner, answer FROM attempts") == [("Ann", '"a"')]
@@ -271,7 +515,7 @@ def test_version_1_file_is_upgraded_and_keeps_its_attempts(tmp_path: Path) -> No
             " '2025-03-01T12:00:00.000000Z')"
         )
     db.close()
-    with ProgressStore(path) as store:
+    with SQLiteStore(path) as store:
         (old,) = store.attempts()
         assert old.answer == ["a", "b"]
         assert old.answered_at == T0
@@ -282,12 +526,12 @@ def test_version_1_file_is_upgraded_and_keeps_its_attempts(tmp_path: Path) -> No
 
 def test_file_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "progress.sqlite3"
-    ProgressStore(path).close()
+    SQLiteStore(path).close()
     with sqlite3.connect(path) as db:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.close()
     with pytest.raises(StoreError, match=r"newer twitchlearn.*Upgrade twitchlearn"):
-        ProgressStore(path)
+        SQLiteStore(path)
 
 
 # --- many processes at once ----------------------------------------------------------------
@@ -334,7 +578,7 @@ def test_twenty_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
             if writer.poll() is None:
                 writer.kill()
                 writer.wait()
-    with ProgressStore(path) as store:
+    with SQLiteStore(path) as store:
         saved = store.attempts()
     assert len(saved) == 2000
     assert Counter(a.learner for a in saved) == dict.fromkeys(learners, 100)
@@ -383,7 +627,7 @@ def test_writer_killed_mid_write_leaves_whole_attempts(tmp_path: Path) -> None:
     counts = [seen[s] for s in range(max(seen) + 1)]
     assert counts == sorted(counts, reverse=True)
     assert sum(counts) == len(rows)
-    with ProgressStore(path) as store:  # and the store opens and writes again
+    with SQLiteStore(path) as store:  # and the store opens and writes again
         store.record(learner, "class-1", "q0", "a", grade("q0", 1.0))
 
 
@@ -394,7 +638,7 @@ def test_garbage_file_gives_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "progress.sqlite3"
     path.write_bytes(os.urandom(8192))
     with pytest.raises(StoreError, match=r"damaged or is not a twitchlearn database") as caught:
-        ProgressStore(path)
+        SQLiteStore(path)
     message = str(caught.value)
     assert str(path) in message
     assert DB_ENV in message
@@ -403,7 +647,7 @@ def test_garbage_file_gives_a_clear_error(tmp_path: Path) -> None:
 
 def test_file_damaged_after_the_header_gives_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "progress.sqlite3"
-    with ProgressStore(path) as store:
+    with SQLiteStore(path) as store:
         for n in range(300):
             store.record(f"L{n}", "7B", "q", "x" * 200, grade("q", 0.0), now=T0)
     with sqlite3.connect(path) as db:
@@ -415,16 +659,16 @@ def test_file_damaged_after_the_header_gives_a_clear_error(tmp_path: Path) -> No
     data[page : len(data)] = os.urandom(len(data) - page)  # every page but the first
     path.write_bytes(bytes(data))
     with pytest.raises(StoreError, match=rf"{path.name} is damaged"):  # noqa: PT012
-        store = ProgressStore(path)
+        store = SQLiteStore(path)
         store.attempts()
         store.record("Ann", "7B", "q", "a", grade("q", 0.0))
 
 
 def test_read_only_store_refuses_writes_clearly(tmp_path: Path) -> None:
     path = tmp_path / "progress.sqlite3"
-    with ProgressStore(path) as store:
+    with SQLiteStore(path) as store:
         kept = store.record("Ann", "7B", "q", "a", grade("q", 0.0), now=T0)
-    with ProgressStore(path, read_only=True) as store:
+    with SQLiteStore(path, read_only=True) as store:
         assert store.attempts() == [kept]  # reading works
         with pytest.raises(StoreError, match=r"is read-only .* Make the file") as caught:
             store.record("Ann", "7B", "q", "b", grade("q", 1.0))
@@ -437,7 +681,7 @@ def test_read_only_store_refuses_writes_clearly(tmp_path: Path) -> None:
 def test_read_only_missing_file_is_not_created(tmp_path: Path) -> None:
     path = tmp_path / "missing.sqlite3"
     with pytest.raises(StoreError, match="cannot be opened"):
-        ProgressStore(path, read_only=True)
+        SQLiteStore(path, read_only=True)
     assert not path.exists()
 
 
@@ -446,110 +690,25 @@ def test_parent_that_is_a_file_gives_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("I am a file")
     path = blocker / "progress.sqlite3"
     with pytest.raises(StoreError, match=r"not-a-folder is a file, not a folder") as caught:
-        ProgressStore(path)
+        SQLiteStore(path)
     assert DB_ENV in str(caught.value)
     assert blocker.read_text() == "I am a file"
 
 
 def test_directory_as_database_gives_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="cannot be opened or written"):
-        ProgressStore(tmp_path)
+        SQLiteStore(tmp_path)
 
 
-def test_open_store_falls_back_to_memory_with_a_warning(tmp_path: Path) -> None:
-    path = tmp_path / "progress.sqlite3"
-    path.write_bytes(b"this is not a database at all" * 100)
-    with pytest.warns(TwitchlearnWarning, match="not be saved.*damaged") as warned:
-        store = open_store(path)
-    assert len(warned) == 1
-    with store:
-        assert not store.persistent
-        assert store.not_saving is not None
-        assert str(path) in store.not_saving
-        # The lessons still work: answers are kept for the session.
-        attempt = store.record("Ann", "7B", "q", "a", grade("q", 0.0), now=T0)
-        assert store.latest("Ann", "7B") == {"q": attempt}
-        assert store.due_for_review("Ann", "7B", T0) == ["q"]
-    assert path.read_bytes() == b"this is not a database at all" * 100
-
-
-def test_open_store_uses_the_file_when_it_can(tmp_path: Path) -> None:
-    path = tmp_path / "progress.sqlite3"
-    with open_store(path) as store:
-        assert store.persistent
-        assert store.not_saving is None
-        store.record("Ann", "7B", "q", "a", grade("q", 0.0))
-    assert raw_rows(path, "SELECT count(*) FROM attempts") == [(1,)]
-
-
-# --- where the file is ---------------------------------------------------------------------
-
-
-def test_default_path_prefers_the_environment_variable(tmp_path: Path) -> None:
-    env = {DB_ENV: str(tmp_path / "x.sqlite3"), "XDG_DATA_HOME": "/elsewhere"}
-    assert default_path(env) == tmp_path / "x.sqlite3"
-
-
-def test_default_path_uses_xdg_data_home() -> None:
-    env = {"XDG_DATA_HOME": "/data/home", DB_ENV: "  "}
-    assert default_path(env) == Path("/data/home/twitchlearn/progress.sqlite3")
-
-
-@pytest.mark.parametrize("xdg", [None, "", "relative/path"])
-def test_default_path_falls_back_to_local_share(xdg: str | None) -> None:
-    env = {} if xdg is None else {"XDG_DATA_HOME": xdg}
-    expected = Path.home() / ".local" / "share" / "twitchlearn" / "progress.sqlite3"
-    assert default_path(env) == expected
-
-
-def test_open_default_and_open_store_read_the_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "env" / f"{uuid.uuid4()}.sqlite3"
-    monkeypatch.setenv(DB_ENV, str(path))
-    with ProgressStore.open_default() as store:
-        store.record("Ann", "7B", "q", "a", grade("q", 0.0))
-    with open_store() as store:
-        assert store.path == path
-        assert len(store.attempts()) == 1
-
-
-# --- the review schedule, kept in the store ------------------------------------------------
-
-
-def test_wrong_answers_come_back_on_the_leitner_schedule(store: ProgressStore) -> None:
-    store.record("Ann", "7B", "right", "a", grade("right", 1.0), now=T0)
-    store.record("Ann", "7B", "wrong", "b", grade("wrong", 0.0), now=T0)
-    store.record("Ann", "7B", "half", ["a"], grade("half", 0.5), now=T0 + timedelta(hours=1))
-    assert store.due_for_review("Ann", "7B", T0) == ["wrong"]
-    assert store.due_for_review("Ann", "7B", T0 + timedelta(hours=2)) == ["wrong", "half"]
-    assert store.due_for_review("Ann", "8C", T0 + timedelta(hours=2)) == []
-    assert store.due_for_review("Ben", "7B", T0 + timedelta(hours=2)) == []
-
-    # Right in review: box 2, due a day later.
-    later = T0 + timedelta(hours=3)
-    store.record("Ann", "7B", "wrong", "a", grade("wrong", 1.0), now=later)
-    state = store.review_states("Ann", "7B")["wrong"]
-    assert (state.box, state.due_at) == (2, later + timedelta(days=1))
-    assert store.due_for_review("Ann", "7B", later) == ["half"]
-    assert store.due_for_review("Ann", "7B", later + timedelta(days=1)) == ["half", "wrong"]
-
-    # Right again before it is due: not a review, nothing moves.
-    store.record("Ann", "7B", "wrong", "a", grade("wrong", 1.0), now=later + timedelta(hours=1))
-    assert store.review_states("Ann", "7B")["wrong"] == state
-
-    # Wrong again: back to box 1.
-    store.record("Ann", "7B", "wrong", "c", grade("wrong", 0.0), now=later + timedelta(days=2))
-    assert store.review_states("Ann", "7B")["wrong"].box == 1
-    assert "right" not in store.review_states("Ann", "7B")
+# --- the review schedule, kept in the file -------------------------------------------------
 
 
 def test_review_schedule_survives_reopening(tmp_path: Path) -> None:
     path = tmp_path / "p.sqlite3"
-    with ProgressStore(path) as store:
+    with SQLiteStore(path) as store:
         store.record("Ann", "7B", "q", "b", grade("q", 0.0), now=T0)
         store.record("Ann", "7B", "q", "a", grade("q", 1.0), now=T0 + timedelta(minutes=1))
-    with ProgressStore(path) as store:
+    with SQLiteStore(path) as store:
         assert store.review_states("Ann", "7B")["q"].box == 2
         assert store.due_for_review("Ann", "7B", T0 + timedelta(days=1)) == []
         assert store.due_for_review("Ann", "7B", T0 + timedelta(days=1, minutes=1)) == ["q"]

@@ -1,30 +1,31 @@
-"""The teacher's computations and views, on a real SQLite store filled with graded attempts."""
+"""The teacher's computations and views, on a real SQLite store filled with graded attempts,
+and the teacher guide, which is content (teacher_guide.yaml)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from twitchlearn.loading import load_course
+from twitchlearn.attempts import POLICIES
+from twitchlearn.loading import load_content, read_content
 from twitchlearn.models import (
+    Content,
     Course,
     MultipleSelectQuestion,
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
 from twitchlearn.scoring import grade, right_answer_text
-from twitchlearn.store import POLICIES, ProgressStore
+from twitchlearn.storage import ProgressStore
+from twitchlearn.storage.sqlite import SQLiteStore
 from twitchlearn.teacher import (
-    CLASS_PLAN,
     answer_key,
     answer_text,
-    class_codes,
     common_wrong_answers,
-    counted,
-    discussion_prompts,
     learner_progress,
     question_difficulty,
 )
@@ -34,8 +35,13 @@ START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def course() -> Course:
-    return load_course()
+def content() -> Content:
+    return load_content()
+
+
+@pytest.fixture(scope="module")
+def course(content: Content) -> Course:
+    return content.course
 
 
 def first_of(course: Course, kind: type) -> SingleChoiceQuestion:
@@ -68,9 +74,9 @@ class Recorder:
 
 
 @pytest.fixture
-def store(tmp_path: Path, course: Course) -> ProgressStore:
+def store(tmp_path: Path, course: Course) -> Iterator[SQLiteStore]:
     """Ann: wrong then right on a single choice; Bob: right then wrong; the evil name: wrong."""
-    db = ProgressStore(tmp_path / "progress.sqlite3")
+    db = SQLiteStore(tmp_path / "progress.sqlite3")
     rec = Recorder(db, course)
     single = first_of(course, SingleChoiceQuestion)
     tf = first_of(course, TrueFalseQuestion)
@@ -130,24 +136,11 @@ def test_wrong_answers_decode_choice_ids_to_text(store: ProgressStore, course: C
     assert any(w.question_id == tf.id and w.answer in ("True", "False") for w in best)
 
 
-def test_counted_in_python_agrees_with_the_store(store: ProgressStore, course: Course) -> None:
-    for policy in POLICIES:
-        mine = {(a.learner, a.question_id): a.score for a in counted(store.attempts(), policy)}
-        theirs = {
-            (c.learner, c.question_id): c.score
-            for code in class_codes(store)
-            for c in store.counted_attempts(code, policy)
-        }
-        assert mine == theirs
-    with pytest.raises(ValueError, match="policy"):
-        counted([], "worst")  # type: ignore[arg-type]
-
-
 def test_multiple_select_wrong_parts(tmp_path: Path, course: Course) -> None:
     q = first_of(course, MultipleSelectQuestion)
     wrong = [c for c in q.choices if not c.correct]
     right = [c for c in q.choices if c.correct]
-    with ProgressStore(tmp_path / "p.sqlite3") as db:
+    with SQLiteStore(tmp_path / "p.sqlite3") as db:
         Recorder(db, course)("Ann", q.id, [wrong[0].id])
         texts = {w.answer for w in common_wrong_answers(db, course, "9B", "last")}
     assert wrong[0].text in texts
@@ -155,16 +148,22 @@ def test_multiple_select_wrong_parts(tmp_path: Path, course: Course) -> None:
     assert answer_text(q, [c.id for c in right]) == right_answer_text(q)
 
 
-def test_class_plan_is_45_minutes() -> None:
-    assert sum(step.minutes for step in CLASS_PLAN) == 45
-    assert "disclaimer" in CLASS_PLAN[0].detail
+def test_class_plan_is_45_minutes(content: Content) -> None:
+    assert content.guide is not None
+    plan = content.guide.plan
+    assert sum(step.minutes for step in plan) == 45
+    assert "disclaimer" in plan[0].detail
 
 
-def test_prompts_carry_the_safety_note(course: Course) -> None:
-    for lesson in course.lessons:
-        prompts = discussion_prompts(lesson)
+def test_prompts_carry_the_safety_note(content: Content) -> None:
+    guide = content.guide
+    assert guide is not None
+    assert "Do not stop a prescribed medicine without advice" in guide.safety_note
+    for lesson in content.course.lessons:
+        prompts = guide.prompts_for(lesson)
         assert len(prompts) >= 3
-        assert "Do not stop a prescribed medicine without advice" in prompts[-1]
+        assert prompts[-1] == guide.safety_note
+        assert prompts[:-1] == guide.prompts.get(lesson.id, guide.generic_prompts)
 
 
 def test_answer_key_covers_every_question(course: Course) -> None:
@@ -179,21 +178,33 @@ def test_answer_key_covers_every_question(course: Course) -> None:
 # --- the views (ui) ----------------------------------------------------------------------
 
 
-def test_guide_html_escapes_and_holds_the_key(course: Course) -> None:
+def test_guide_html_escapes_and_holds_the_key(content: Content) -> None:
     from twitchlearn.ui.dashboard import guide_answer_key, guide_plan, guide_prompts
 
-    key = guide_answer_key(course)._repr_html_()
-    assert key.count('class="tl-key"') == len(course.questions)
+    key = guide_answer_key(content)._repr_html_()
+    assert key.count('class="tl-key"') == len(content.course.questions)
     assert "<script" not in key
-    assert "45 minutes" in guide_plan(course)._repr_html_()
-    assert "prescribed medicine" in guide_prompts(course)._repr_html_()
+    assert "45 minutes" in guide_plan(content)._repr_html_()
+    assert "prescribed medicine" in guide_prompts(content)._repr_html_()
+
+
+def test_guide_without_teacher_guide_file_still_shows_the_rest(content_dir: Path) -> None:
+    from twitchlearn.ui.dashboard import guide_answer_key, guide_plan, guide_prompts
+
+    bare = read_content(content_dir)  # lesson 01 only, no teacher_guide.yaml
+    assert bare.guide is None
+    plan = guide_plan(bare)._repr_html_()
+    assert "no class plan" in plan
+    assert "Disclaimer to read aloud" in plan
+    assert "no discussion prompts" in guide_prompts(bare)._repr_html_()
+    key = guide_answer_key(bare)._repr_html_()
+    assert key.count('class="tl-key"') == len(bare.course.questions)
 
 
 def test_dashboard_escapes_learner_names(store: ProgressStore, course: Course) -> None:
     from twitchlearn.ui.dashboard import ClassDashboard
 
-    assert store.path is not None
-    dashboard = ClassDashboard(course, store.path, class_code="9B", policy="first")
+    dashboard = ClassDashboard(course, store.location, class_code="9B", policy="first")
     shown = json.dumps(
         [dashboard.status.value]
         + [o for v in (dashboard.progress_view, dashboard.wrong_view) for o in v.outputs]

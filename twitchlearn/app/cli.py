@@ -22,18 +22,26 @@ from twitchlearn.attempts import POLICIES
 from twitchlearn.errors import ContentError, StoreError
 from twitchlearn.export import TOTAL, export_rows, write_csv
 from twitchlearn.loading import content_dir, read_content
+from twitchlearn.models import Content
 from twitchlearn.storage import DB_ENV, default_location, open_store
 
 __all__ = ["build_parser", "main"]
 
 
-def _check(args: argparse.Namespace) -> int:
-    folder = content_dir(args.directory)
+def _read(command: str, directory: str | None) -> Content | None:
+    """The content folder a command works on, or None after printing every problem."""
+    folder = content_dir(directory)
     try:
-        content = read_content(folder)
+        return read_content(folder)
     except ContentError as exc:
-        print(f"twitchlearn check: {folder}", file=sys.stderr)
+        print(f"twitchlearn {command}: {folder}", file=sys.stderr)
         print(exc, file=sys.stderr)
+        return None
+
+
+def _check(args: argparse.Namespace) -> int:
+    content = _read("check", args.directory)
+    if content is None:
         return 1
     course = content.course
     kinds = Counter(q.kind for q in course.questions.values())
@@ -46,25 +54,20 @@ def _check(args: argparse.Namespace) -> int:
     ]
     print(
         f"OK: {len(course.lessons)} lessons, {len(course.questions)} questions ({by_kind}), "
-        f"{len(course.sources)} sources, {', '.join(extras)} in {folder}"
+        f"{len(course.sources)} sources, {', '.join(extras)} in {content_dir(args.directory)}"
     )
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
-    folder = content_dir(args.content)
-    try:
-        read_content(folder)  # a broken course stops here, before Voila starts
-    except ContentError as exc:
-        print(f"twitchlearn serve: {folder}", file=sys.stderr)
-        print(exc, file=sys.stderr)
+    if _read("serve", args.content) is None:  # a broken course stops here, before Voila
         return 1
     from twitchlearn.app import server  # Voila loads only for this command
 
     print(f"Starting the course on http://127.0.0.1:{args.port}/ (Ctrl+C stops it)", flush=True)
     print(f"Keeping {args.class_size} start-page kernels warm", flush=True)
     server.run(
-        content=folder,
+        content=content_dir(args.content),
         port=args.port,
         open_browser=not args.no_browser,
         pool_size=args.class_size,
@@ -77,7 +80,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     location = args.db or default_location()
-    if "://" not in location and not Path(location).exists():
+    if "://" not in location and not Path(location).expanduser().exists():
         print(f"twitchlearn export: no progress database at {location}", file=sys.stderr)
         return 1
     try:
@@ -98,12 +101,8 @@ def _export(args: argparse.Namespace) -> int:
 def _notebooks(args: argparse.Namespace) -> int:
     from twitchlearn.app import notebooks  # nbformat loads only for this command
 
-    folder = content_dir(args.content)
-    try:
-        content = read_content(folder)
-    except ContentError as exc:
-        print(f"twitchlearn notebooks: {folder}", file=sys.stderr)
-        print(exc, file=sys.stderr)
+    content = _read("notebooks", args.content)
+    if content is None:
         return 1
     for path in notebooks.write(content, Path(args.out)):
         print(f"wrote {path}")

@@ -15,7 +15,7 @@ What it changes in Voila 0.5, and why:
   kernel handed to a page a full idle timeout to connect. Culling them broke pages
   ("404 Kernel does not exist") when a preheated pool had sat idle past the timeout. It logs
   one "Cull pass: ..." line a pass (every quarter of the timeout, at most 30 s).
-- `--class-size N` keeps N kernels warm for the start page (instead of `--pool-size`), so a
+- `--class-size N` keeps N kernels warm for the start page (default 2), so a
   class of N arriving at once each gets one. Voila then starts a replacement for every kernel
   handed out, all at once, and those took the CPU from the learners' pages (a class of 30:
   p95 21 s against 5 s, docs/performance.md); `--refill-at-once K`

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from twitchlearn.errors import StoreError
-from twitchlearn.storage.base import ProgressStore
+from twitchlearn.storage.base import DB_ENV, ProgressStore
 from twitchlearn.storage.memory import MemoryStore
 
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
     "open_store_or_memory",
 ]
 
-DB_ENV: Final = "TWITCHLEARN_DB"
 MEMORY: Final = "memory:"
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Protocol, Self, runtime_checkable
+from typing import Final, Protocol, Self, runtime_checkable
 
 import attrs
 
@@ -25,7 +25,10 @@ from twitchlearn.errors import StoreError
 from twitchlearn.review import ReviewState
 from twitchlearn.scoring import Grade
 
-__all__ = ["NewAttempt", "ProgressStore", "new_attempt"]
+__all__ = ["DB_ENV", "NewAttempt", "ProgressStore", "new_attempt"]
+
+# Where the progress store is (a SQLite file's path), when neither --db nor a caller says.
+DB_ENV: Final = "TWITCHLEARN_DB"
 
 
 @runtime_checkable
@@ -120,7 +123,11 @@ def new_attempt(
     StoreError (text that cannot be stored)."""
     if grade.question_id != question_id:
         raise ValueError(f"The grade is for question {grade.question_id!r}, not {question_id!r}.")
-    for name, text in (("learner", learner), ("class code", class_code)):
+    for name, text in (
+        ("learner", learner),
+        ("class code", class_code),
+        ("question id", question_id),
+    ):
         _check_text(name, text)
     when = format_time(datetime.now(UTC) if now is None else now)
     return NewAttempt(

@@ -10,7 +10,7 @@ import threading
 from datetime import datetime
 from types import TracebackType
 
-from twitchlearn.attempts import Attempt, decode_answer
+from twitchlearn.attempts import Attempt
 from twitchlearn.errors import StoreError
 from twitchlearn.review import ReviewState, next_state
 from twitchlearn.scoring import Grade
@@ -56,7 +56,7 @@ class MemoryStore:
                 learner=new.learner,
                 class_code=new.class_code,
                 question_id=new.question_id,
-                answer=decode_answer(new.answer_json),
+                answer_json=new.answer_json,
                 score=new.score,
                 max_score=new.max_score,
                 correct=new.correct,

@@ -20,17 +20,16 @@ from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Final
+from typing import Any, Final
 
-from twitchlearn.attempts import Attempt, decode_answer, format_time, parse_time
+from twitchlearn.attempts import Attempt, format_time, parse_time
 from twitchlearn.errors import StoreError
 from twitchlearn.review import ReviewState, next_state
 from twitchlearn.scoring import Grade
-from twitchlearn.storage.base import new_attempt
+from twitchlearn.storage.base import DB_ENV, new_attempt
 
 __all__ = ["DB_ENV", "MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
 
-DB_ENV: Final = "TWITCHLEARN_DB"
 
 # Step i takes the schema from version i to version i + 1. Append; never edit a released step.
 MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
@@ -293,7 +292,7 @@ class SQLiteStore:
             learner=new.learner,
             class_code=new.class_code,
             question_id=new.question_id,
-            answer=decode_answer(new.answer_json),
+            answer_json=new.answer_json,
             score=new.score,
             max_score=new.max_score,
             correct=new.correct,
@@ -391,19 +390,15 @@ _SELECT_ATTEMPTS = (
 )
 
 
-def _attempt(row: tuple[object, ...]) -> Attempt:
+def _attempt(row: tuple[Any, ...]) -> Attempt:
+    # The schema's column types (TEXT, REAL, INTEGER NOT NULL) say what each value is.
     attempt_id, learner, class_code, question_id, answer, score, max_score, correct, when = row
-    assert isinstance(attempt_id, int)
-    assert isinstance(answer, str)
-    assert isinstance(score, float)
-    assert isinstance(max_score, float)
-    assert isinstance(when, str)
     return Attempt(
         id=attempt_id,
-        learner=str(learner),
-        class_code=str(class_code),
-        question_id=str(question_id),
-        answer=decode_answer(answer),
+        learner=learner,
+        class_code=class_code,
+        question_id=question_id,
+        answer_json=answer,
         score=score,
         max_score=max_score,
         correct=bool(correct),
