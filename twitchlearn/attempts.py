@@ -59,6 +59,7 @@ class Attempt(NamedTuple):
     max_score: float
     correct: bool
     answered_at: datetime  # timezone-aware, UTC
+    question_version: str = ""  # the version of the question answered ("" before 2026-12)
 
     @property
     def answer(self) -> Answer:
@@ -76,6 +77,7 @@ class CountedAttempt(NamedTuple):
     attempts: int
     answered_at: datetime
     answer_json: str
+    question_version: str = ""
 
     @property
     def answer(self) -> Answer:
@@ -105,6 +107,7 @@ def counted(attempts: Iterable[Attempt], policy: Policy) -> list[CountedAttempt]
             attempts=count[key],
             answered_at=attempt.answered_at,
             answer_json=attempt.answer_json,
+            question_version=attempt.question_version,
         )
         for key, attempt in sorted(chosen.items())
     ]

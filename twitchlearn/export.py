@@ -7,6 +7,11 @@ when a question was answered more than once: "first", "last" or "best" (highest 
 earliest of equal scores). Attempts at question ids the course does not have (removed from the
 content) are not exported.
 
+Each answered row says which version of the question the counted attempt answered
+(`version`): "current", "older" (the question was edited since: the old grade stands, it is
+not re-graded) or "unknown" (saved before versions were kept). The total row counts the
+older ones ("2 older").
+
 `write_csv(rows, target)` writes them as UTF-8 CSV with a header row. Text that a spreadsheet
 would run as a formula (starting with = + - @ or a tab) is prefixed with a single quote.
 """
@@ -22,10 +27,19 @@ from typing import Final, TextIO
 import attrs
 
 from twitchlearn.attempts import POLICIES, CountedAttempt, Policy, counted
-from twitchlearn.models import Course
+from twitchlearn.models import Course, question_version
 from twitchlearn.storage import ProgressStore
 
-__all__ = ["COLUMNS", "POLICIES", "TOTAL", "ExportRow", "Policy", "export_rows", "write_csv"]
+__all__ = [
+    "COLUMNS",
+    "POLICIES",
+    "TOTAL",
+    "ExportRow",
+    "Policy",
+    "export_rows",
+    "version_status",
+    "write_csv",
+]
 
 TOTAL: Final = "TOTAL"  # the question_id of each learner's total row
 COLUMNS: Final = (
@@ -38,6 +52,7 @@ COLUMNS: Final = (
     "correct",
     "attempts",
     "answered_at",
+    "version",
 )
 
 
@@ -52,6 +67,7 @@ class ExportRow:
     correct: int  # 1 or 0; on the total row, the number of questions answered right
     attempts: int  # on the total row, all attempts at the course's questions
     answered_at: datetime | None  # of the attempt counted; the latest on the total row
+    version: str = ""  # current, older or unknown; "" unanswered; "N older" on the total row
 
 
 def export_rows(
@@ -66,7 +82,7 @@ def export_rows(
     for learner in sorted(by_learner, key=lambda name: (name.casefold(), name)):
         mine = by_learner[learner]
         score = max_score = 0.0
-        right = attempts = 0
+        right = attempts = older = 0
         last: datetime | None = None
         for question in questions:
             attempt = mine.get(question.id)
@@ -83,6 +99,8 @@ def export_rows(
                     answered_at=None,
                 )
             else:
+                version = version_status(attempt.question_version, question_version(question))
+                older += version == "older"
                 row = ExportRow(
                     learner=learner,
                     class_code=class_code,
@@ -93,6 +111,7 @@ def export_rows(
                     correct=int(attempt.correct),
                     attempts=attempt.attempts,
                     answered_at=attempt.answered_at,
+                    version=version,
                 )
                 if last is None or attempt.answered_at > last:
                     last = attempt.answered_at
@@ -112,9 +131,17 @@ def export_rows(
                 correct=right,
                 attempts=attempts,
                 answered_at=last,
+                version=f"{older} older" if older else "",
             )
         )
     return rows
+
+
+def version_status(answered: str, current: str) -> str:
+    """Whether an attempt answered the question as it is now: current, older or unknown."""
+    if not answered:
+        return "unknown"
+    return "current" if answered == current else "older"
 
 
 def write_csv(rows: Iterable[ExportRow], target: str | os.PathLike[str] | TextIO) -> None:
@@ -142,6 +169,7 @@ def _write(rows: Iterable[ExportRow], file: TextIO) -> None:
                 row.correct,
                 row.attempts,
                 "" if row.answered_at is None else row.answered_at.isoformat(timespec="seconds"),
+                row.version,
             )
         )
 

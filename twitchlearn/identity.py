@@ -32,6 +32,12 @@ class Learner:
     def known(self) -> bool:
         return bool(self.name)
 
+    @property
+    def order_key(self) -> str:
+        """What seeds the order of a question's options for this learner: name and class
+        code, compared case-insensitively ("" for anyone anonymous)."""
+        return f"{self.name.casefold()}\n{self.class_code.casefold()}" if self.known else ""
+
     def query(self) -> str:
         """`?learner=...&class=...` for links to the next page, or "" when anonymous."""
         if not self.known:

@@ -5,7 +5,8 @@ A content folder holds:
     course.yaml         title, disclaimer, and the lesson files in course order   (required)
     sources.yaml        every reference the course cites, by id                   (required)
     lessons/*.yaml      one lesson each, with its questions                       (required)
-    risk_model.yaml     the twitch explorer's teaching model                      (optional)
+    warning_signs.yaml  the three tiers of warning signs every lesson shows       (optional)
+    risk_model.yaml     the twitch explorer's teaching model (needs the above)    (optional)
     cases.yaml          case studies for the explorer (needs risk_model.yaml)     (optional)
     glossary.yaml       plain-language meanings of the words learners meet        (optional)
     teacher_guide.yaml  the class plan, discussion prompts and safety note        (optional)
@@ -41,6 +42,13 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 from twitchlearn import rules
 from twitchlearn.errors import ContentError, ContentProblem
@@ -55,10 +63,19 @@ from twitchlearn.models import (
     Question,
     SingleChoiceQuestion,
     Source,
+    SourceKind,
     TeacherGuide,
     TrueFalseQuestion,
 )
-from twitchlearn.risk import CasesFile, CaseStudy, Direction, Evidence, RiskModel
+from twitchlearn.risk import (
+    CasesFile,
+    CaseStudy,
+    Direction,
+    Evidence,
+    RiskModel,
+    Tier,
+    WarningSigns,
+)
 
 __all__ = [
     "CONTENT_DIR",
@@ -79,6 +96,7 @@ RISK_MODEL_FILE: Final = "risk_model.yaml"
 CASES_FILE: Final = "cases.yaml"
 GLOSSARY_FILE: Final = "glossary.yaml"
 GUIDE_FILE: Final = "teacher_guide.yaml"
+WARNINGS_FILE: Final = "warning_signs.yaml"
 
 QUESTION_CLASSES: dict[str, type[Question]] = {
     "single_choice": SingleChoiceQuestion,
@@ -89,6 +107,12 @@ QUESTION_CLASSES: dict[str, type[Question]] = {
 }
 
 _T = TypeVar("_T")
+
+# Limits that keep a broken or hostile file from taking the loader down: a lesson is a few
+# kilobytes and a few levels deep. Aliases (&a / *a) are refused: expanded, a 12 KB file of
+# nested aliases made gigabytes of data.
+MAX_FILE_BYTES: Final = 1_000_000
+MAX_DEPTH: Final = 40
 
 
 def content_dir(directory: str | os.PathLike[str] | None = None) -> Path:
@@ -175,7 +199,7 @@ _converter.register_structure_hook(int, _strict(int, int))
 _converter.register_structure_hook(float, _strict(float, int, float))
 # The enums of the models, each by its own class: the str hook above would catch them (they
 # are StrEnums), and cattrs' own says "not a valid Direction" without saying what is.
-for _kind in (Direction, Evidence):
+for _kind in (Direction, Evidence, SourceKind, Tier):
     _converter.register_structure_hook(_kind, _enum_hook(_kind))
 
 
@@ -320,7 +344,19 @@ class _Reader:
                 )
             return None
         try:
-            data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                self.problem(
+                    relative,
+                    f"the file is {size:,} bytes, more than a course file should be "
+                    f"({MAX_FILE_BYTES:,})",
+                    "split it, or check that it is the right file",
+                )
+                return None
+            text = path.read_text(encoding="utf-8")
+            if not self.plain_yaml(relative, text):
+                return None
+            data = YAML(typ="rt").load(text)
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             self.problem(
@@ -341,6 +377,34 @@ class _Reader:
             return None
         self.raw[relative] = data
         return data
+
+    def plain_yaml(self, relative: str, text: str) -> bool:
+        """Whether `text` has no aliases and no deeper nesting than MAX_DEPTH (read as
+        events, before anything is built). Reports the first line that breaks either."""
+        depth = 0
+        for event in YAML(typ="rt").parse(text):
+            line = event.start_mark.line + 1 if event.start_mark is not None else None
+            if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+                self.problem(
+                    relative,
+                    "YAML anchors and aliases (& and *) are not used in course files",
+                    "write the value out in full where it is needed",
+                    line=line,
+                )
+                return False
+            if isinstance(event, MappingStartEvent | SequenceStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    self.problem(
+                        relative,
+                        f"the data is nested more than {MAX_DEPTH} levels deep",
+                        "check the indentation: course files are a few levels deep",
+                        line=line,
+                    )
+                    return False
+            elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+                depth -= 1
+        return True
 
     def structure(
         self, data: Any, cls: type[_T], file: str, *, where: str = "", base: str = ""
@@ -380,7 +444,8 @@ class _Reader:
         course = self.read_course(sources)
         # Read on when the course is broken, so the author sees every problem in one run;
         # the case studies and the guide name lessons and questions, so they need the course.
-        risk_model = self.read_risk_model(set(sources))
+        warnings = self.read_warning_signs(set(sources))
+        risk_model = self.read_risk_model(set(sources), warnings)
         glossary = self.read_glossary(set(sources))
         if course is None:
             return None
@@ -388,18 +453,23 @@ class _Reader:
         guide = self.read_guide(course)
         if self.problems:
             return None
-        return Content(
+        content = Content(
             root=self.root.resolve(),
             course=course,
             risk_model=risk_model,
             cases=cases,
             glossary=glossary,
             guide=guide,
+            warning_signs=warnings,
         )
+        return content
 
     def read_sources(self) -> dict[str, Source]:
+        # No wording rules here: a source's title is the real title of the paper or page,
+        # quoted as it was published ("Three percent hypohydration ...").
         data = self.read_model(SOURCES_FILE, _SourcesFile)
-        self.check_wording(SOURCES_FILE)
+        if data is not None:
+            self.report(SOURCES_FILE, rules.source_list_findings(data.sources))
         sources: dict[str, Source] = {}
         for index, source in enumerate(() if data is None else data.sources):
             if source.id in sources:
@@ -536,12 +606,32 @@ class _Reader:
             return None
         return self.structure({**raw, "lesson": lesson_id}, cls, file, where=where, base=base)
 
-    def read_risk_model(self, source_ids: set[str]) -> RiskModel | None:
+    def read_warning_signs(self, source_ids: set[str]) -> WarningSigns | None:
+        warnings = self.read_model(WARNINGS_FILE, WarningSigns, required=False)
+        self.check_wording(WARNINGS_FILE)
+        if warnings is not None:
+            self.report(WARNINGS_FILE, rules.warning_sign_findings(warnings, source_ids))
+        return warnings
+
+    def read_risk_model(
+        self, source_ids: set[str], warnings: WarningSigns | None
+    ) -> RiskModel | None:
         model = self.read_model(RISK_MODEL_FILE, RiskModel, required=False)
         self.check_wording(RISK_MODEL_FILE, explorer=True)
-        if model is not None:
-            self.report(RISK_MODEL_FILE, rules.risk_model_findings(model, source_ids))
-        return model
+        if model is None:
+            return None
+        self.report(RISK_MODEL_FILE, rules.risk_model_findings(model, source_ids))
+        if warnings is None:
+            if not (self.root / WARNINGS_FILE).exists():
+                self.problem(
+                    RISK_MODEL_FILE,
+                    "the explorer's warning signs need the words of their tiers, and this "
+                    "folder has no warning_signs.yaml",
+                    "add warning_signs.yaml (copy the shipped one)",
+                    field="red_flags",
+                )
+            return None
+        return attrs.evolve(model, warning_signs=warnings)
 
     def read_cases(self, course: Course, model: RiskModel | None) -> tuple[CaseStudy, ...]:
         data = self.read_model(CASES_FILE, CasesFile, required=False)

@@ -9,12 +9,15 @@ guide).
 
 from __future__ import annotations
 
+import enum
+import hashlib
+import json
 from pathlib import Path
 from typing import Literal, TypeAlias
 
 import attrs
 
-from twitchlearn.risk import CaseStudy, RiskModel
+from twitchlearn.risk import CaseStudy, RiskModel, WarningSigns
 
 __all__ = [
     "Choice",
@@ -33,8 +36,10 @@ __all__ = [
     "Section",
     "SingleChoiceQuestion",
     "Source",
+    "SourceKind",
     "TeacherGuide",
     "TrueFalseQuestion",
+    "question_version",
 ]
 
 QuestionKind: TypeAlias = Literal[
@@ -42,19 +47,58 @@ QuestionKind: TypeAlias = Literal[
 ]
 
 
+class SourceKind(enum.StrEnum):
+    """What a source is, which decides what a citation of it must give."""
+
+    PAPER = "paper"  # a journal article: authors, year, journal, and a DOI or PMID
+    WEB = "web"  # a web page: organisation, URL, and when it was reviewed or read
+    GUIDELINE = "guideline"  # a published guideline (NICE, ...): organisation, year, URL
+    BOOK = "book"  # a book or manual: authors or organisation, year
+
+
 @attrs.frozen(kw_only=True)
 class Source:
-    """A reference that claims in the course are traced to."""
+    """A reference that claims in the course are traced to. Learners see its title."""
 
     id: str
+    kind: SourceKind
     title: str
-    publisher: str
+    publisher: str  # the journal, or the organisation that publishes the page
+    authors: str = ""  # "Reed DM, Kurland LT"; "" for an organisation's page
     year: int | None = None
-    url: str | None = None
+    volume: str = ""  # "9:363-367" for a paper
+    doi: str = ""
+    pmid: str = ""
+    url: str = ""
+    reviewed: str = ""  # when the page says it was last reviewed (YYYY-MM-DD or YYYY-MM)
+    accessed: str = ""  # when the course's authors last read it (YYYY-MM-DD)
 
     def citation(self) -> str:
+        """The reference as a reader sees it, without the address (shown as a link)."""
+        who = f"{self.authors}. " if self.authors else ""
         year = f" ({self.year})" if self.year is not None else ""
-        return f"{self.publisher}{year}. {self.title}."
+        where = self.publisher + (f" {self.volume}" if self.volume else "")
+        parts = [f"{who}{self.title}{year}. {where}."]
+        if self.doi:
+            parts.append(f"doi:{self.doi}.")
+        elif self.pmid:
+            parts.append(f"PMID {self.pmid}.")
+        if self.reviewed:
+            parts.append(f"Page last reviewed {self.reviewed}.")
+        elif self.accessed:
+            parts.append(f"Read {self.accessed}.")
+        return " ".join(parts)
+
+    @property
+    def link(self) -> str:
+        """Where a reader can find it: the URL, else the DOI's address, else PubMed's."""
+        if self.url:
+            return self.url
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return ""
 
 
 @attrs.frozen(kw_only=True)
@@ -141,6 +185,14 @@ Question: TypeAlias = (
 )
 
 
+def question_version(question: Question) -> str:
+    """A short hash of everything in `question` (its text, options, key, feedback). A saved
+    attempt keeps the version it answered, so an edited question never re-grades old
+    answers silently (twitchlearn.attempts, the export and the teacher views say so)."""
+    text = json.dumps(attrs.asdict(question), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
 @attrs.frozen(kw_only=True)
 class Section:
     heading: str
@@ -150,10 +202,15 @@ class Section:
 
 @attrs.frozen(kw_only=True)
 class ClinicianBox:
-    """'When to see a clinician': advice that always stands out from the lesson."""
+    """'When to see a clinician': advice that always stands out from the lesson.
+
+    The page shows the course's three tiers of warning signs (warning_signs.yaml) in every
+    lesson; `eyelid` adds the eyelid signs, and `items` what only this lesson adds.
+    """
 
     title: str = "When to see a clinician"
-    items: tuple[str, ...]
+    items: tuple[str, ...] = ()
+    eyelid: bool = False
     sources: tuple[str, ...] = ()
 
 
@@ -171,6 +228,25 @@ class Lesson:
     clinician_box: ClinicianBox | None = None
     sources: tuple[str, ...]
     questions: tuple[Question, ...] = ()
+
+    def question_text(self) -> str:
+        """Everything a learner reads in the lesson's questions, for readability checks:
+        prompts, options and their feedback, units, matching items, explanations."""
+        parts: list[str] = []
+        for q in self.questions:
+            parts.append(q.prompt)
+            if isinstance(q, SingleChoiceQuestion | MultipleSelectQuestion):
+                for choice in q.choices:
+                    parts.extend(t for t in (choice.text, choice.feedback) if t)
+            elif isinstance(q, TrueFalseQuestion):
+                parts.append(q.feedback)
+            elif isinstance(q, NumericQuestion):
+                parts.extend((q.feedback_low, q.feedback_high))
+            else:
+                parts.extend(item.text for item in (*q.left, *q.right))
+                parts.extend(q.feedback.values())
+            parts.append(q.explanation)
+        return "\n".join(parts)
 
     def text(self) -> str:
         """All prose a learner reads in the lesson body, for readability checks."""
@@ -236,6 +312,8 @@ class TeacherGuide:
 
     plan: tuple[PlanStep, ...]
     safety_note: str
+    # What to do when a learner says they have worrying symptoms or seems distressed.
+    disclosure: tuple[str, ...]
     generic_prompts: tuple[str, ...]
     prompts: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
 
@@ -249,8 +327,9 @@ class Content:
     """A whole content folder, checked as one: what `twitchlearn.loading.load_content` returns.
 
     Only the course (course.yaml, sources.yaml, the lessons) is required. Without
-    risk_model.yaml there is no explorer (and so no case studies); without
-    teacher_guide.yaml the teacher guide shows only the answer key.
+    risk_model.yaml there is no explorer (and so no case studies), and the explorer needs
+    warning_signs.yaml (the three tiers every lesson shows); without teacher_guide.yaml the
+    teacher guide shows only the answer key.
     """
 
     root: Path
@@ -259,6 +338,7 @@ class Content:
     cases: tuple[CaseStudy, ...] = ()
     glossary: tuple[GlossaryTerm, ...] = ()
     guide: TeacherGuide | None = None
+    warning_signs: WarningSigns | None = None
 
     @property
     def has_explorer(self) -> bool:

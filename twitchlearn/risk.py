@@ -6,10 +6,14 @@ folder's `risk_model.yaml` together with a written rationale, an evidence grade 
 ids; the total picks one of four `Level`s. The model never outputs a percentage and never
 says anything about the chance of a disease.
 
-A separate red-flag checklist (weakness, muscle wasting, trouble speaking or swallowing,
-twitching for more than two weeks, twitching that spreads) always overrides the level: the
-assessment then carries `see_clinician=True` and an `override_message` in the NHS
-"See a GP if" style, and a view shows that instead of the level.
+A separate checklist of warning signs always overrides the level. Each sign belongs to one of
+three tiers (`Tier`): emergency (weakness, a drooping face, slurred speech, or trouble
+breathing or swallowing that comes on suddenly: call 999), soon (real weakness, a muscle
+getting thinner, trouble speaking or swallowing: see a GP within days) and routine (twitching
+for more than 2 weeks or in more than one place: see a GP). The assessment then carries
+`see_clinician=True`, the most urgent `tier` ticked and an `override_message` in that tier's
+own words (`WarningSigns`, from warning_signs.yaml), and a view shows that instead of the
+level.
 
     model = load_content().risk_model        # twitchlearn.loading: read and checked there
     factors = RiskFactors(caffeine_mg=caffeine_from_drinks(model, coffee=5), stress=8)
@@ -50,6 +54,7 @@ __all__ = [
     "Drinks",
     "Evidence",
     "Exercise",
+    "EyelidSigns",
     "FactorSettings",
     "Factors",
     "Hydration",
@@ -66,6 +71,9 @@ __all__ = [
     "RedFlags",
     "RiskFactors",
     "RiskModel",
+    "Tier",
+    "WarningSigns",
+    "WarningTier",
     "assess",
     "caffeine_from_drinks",
     "presets",
@@ -117,13 +125,27 @@ class Medication(enum.StrEnum):
 
 
 class RedFlag(enum.StrEnum):
-    """Checklist items that replace the level with advice to see a GP."""
+    """Checklist items that replace the level with advice to get checked (see `Tier`)."""
 
+    SUDDEN_ONSET = "sudden_onset"
     WEAKNESS = "weakness"
     MUSCLE_WASTING = "muscle_wasting"
     SPEECH_OR_SWALLOWING = "speech_or_swallowing"
     OVER_TWO_WEEKS = "over_two_weeks"
-    SPREADING = "spreading"
+    MORE_THAN_ONE_PLACE = "more_than_one_place"
+
+
+class Tier(enum.StrEnum):
+    """How urgent a warning sign is, most urgent first."""
+
+    EMERGENCY = "emergency"  # call 999
+    SOON = "soon"  # see a GP within days
+    ROUTINE = "routine"  # see a GP
+
+    @property
+    def rank(self) -> int:
+        """0 for EMERGENCY (the most urgent) up to 2 for ROUTINE."""
+        return list(Tier).index(self)
 
 
 class Direction(enum.StrEnum):
@@ -147,7 +169,9 @@ class Evidence(enum.StrEnum):
 
 
 _EVIDENCE_LABELS = {
-    Evidence.GUIDELINE: "Health guides (such as the NHS) list it; no study gives amounts",
+    Evidence.GUIDELINE: (
+        "Listed by health websites such as the NHS (expert advice); no study gives amounts"
+    ),
     Evidence.EXPERT_OPINION: "Expert opinion",
     Evidence.CASE_REPORTS: "Case reports only",
     Evidence.NO_DIRECT_EVIDENCE: "No direct evidence",
@@ -177,7 +201,9 @@ INPUT_RANGES: dict[str, InputRange] = {
     "stress": InputRange(
         "Stress or anxiety", 0, 10, "(0 = no stress, 10 = the worst)", "{} out of 10"
     ),
-    "alcohol_drinks": InputRange("Alcohol", 0, 20, "drinks a day", "{} drinks a day"),
+    # UK units, the measure of the UK low-risk guideline (14 a week): 1 unit is half a pint
+    # of ordinary beer or a single measure of spirits.
+    "alcohol_units": InputRange("Alcohol", 0, 70, "UK units a week", "{} units a week"),
 }
 _DRINK_RANGE = InputRange("Drinks", 0, 20, "a day", "{} a day")
 # Which RiskFactors field each banded factor of the model file reads.
@@ -185,7 +211,7 @@ BANDED_INPUTS: dict[str, str] = {
     "caffeine": "caffeine_mg",
     "sleep": "sleep_hours",
     "stress": "stress",
-    "alcohol": "alcohol_drinks",
+    "alcohol": "alcohol_units",
 }
 
 
@@ -256,7 +282,7 @@ class RiskFactors:
     hydration: Hydration = attrs.field(default=Hydration.NORMAL, converter=_to_hydration)
     stress: float = attrs.field(default=0.0, validator=_number_validator)
     exercise: Exercise = attrs.field(default=Exercise.NONE, converter=_to_exercise)
-    alcohol_drinks: float = attrs.field(default=0.0, validator=_number_validator)
+    alcohol_units: float = attrs.field(default=0.0, validator=_number_validator)
     medications: frozenset[Medication] = attrs.field(default=frozenset(), converter=_to_medications)
     red_flags: frozenset[RedFlag] = attrs.field(default=frozenset(), converter=_to_red_flags)
 
@@ -342,7 +368,6 @@ class Advice:
     general: str
     see_gp_if: str
     medicine: str
-    override: str
 
 
 @attrs.frozen(kw_only=True)
@@ -365,7 +390,8 @@ class Drinks:
 class RedFlagSpec:
     id: str
     label: str
-    advice: str
+    tier: Tier
+    advice: str  # about this sign, said after the tier's own words
     sources: tuple[str, ...] | None = None
 
 
@@ -378,6 +404,53 @@ class RedFlags:
 
 
 @attrs.frozen(kw_only=True)
+class WarningTier:
+    """One tier of warning signs, in its own words (warning_signs.yaml)."""
+
+    title: str  # "Call 999 now"
+    action: str  # what to do, in a sentence or two
+    signs: tuple[str, ...]
+    reassurance: str = ""  # only the routine tier has one
+    sources: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class EyelidSigns:
+    """Warning signs for a twitching eyelid, shown where eyelid twitches come up."""
+
+    title: str
+    signs: tuple[str, ...]
+    sources: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class WarningSigns:
+    """The three tiers of warning signs that every page uses, and the eyelid signs."""
+
+    emergency: WarningTier
+    soon: WarningTier
+    routine: WarningTier
+    eyelid: EyelidSigns
+
+    def tier(self, tier: Tier) -> WarningTier:
+        return {Tier.EMERGENCY: self.emergency, Tier.SOON: self.soon, Tier.ROUTINE: self.routine}[
+            tier
+        ]
+
+    def tiers(self) -> tuple[tuple[Tier, WarningTier], ...]:
+        """Every tier, the most urgent first."""
+        return tuple((tier, self.tier(tier)) for tier in Tier)
+
+    def message(self, tier: Tier) -> str:
+        """What to do for `tier`: its title and action, and the reassurance where it fits."""
+        words = self.tier(tier)
+        parts = [f"{words.title}.", words.action]
+        if words.reassurance:
+            parts.append(words.reassurance)
+        return " ".join(parts)
+
+
+@attrs.frozen(kw_only=True)
 class FactorSettings:
     """RiskFactors as written in YAML (presets, case studies), before they are checked."""
 
@@ -386,7 +459,7 @@ class FactorSettings:
     hydration: str = "normal"
     stress: float = 0.0
     exercise: str = "none"
-    alcohol_drinks: float = 0.0
+    alcohol_units: float = 0.0
     medications: tuple[str, ...] = ()
     red_flags: tuple[str, ...] = ()
 
@@ -406,7 +479,7 @@ class FactorSettings:
             hydration=self.hydration,
             stress=self.stress,
             exercise=self.exercise,
-            alcohol_drinks=self.alcohol_drinks,
+            alcohol_units=self.alcohol_units,
             medications=self.medications,
             red_flags=self.red_flags,
         )
@@ -432,6 +505,8 @@ class RiskModel:
     drinks: Drinks
     red_flags: RedFlags
     presets: tuple[PresetData, ...] = ()
+    # The tiers' own words: warning_signs.yaml beside the model, attached by the loader.
+    warning_signs: WarningSigns | None = None
 
     def level_spec(self, level: Level) -> LevelSpec:
         return self.levels[level.rank]
@@ -465,8 +540,9 @@ class Contribution:
 class Assessment:
     """The model's answer for one RiskFactors.
 
-    When `see_clinician` is true a view must show `override_message` instead of the level
-    (`headline` does this); the level is still computed, for teaching only.
+    When `see_clinician` is true a view must show `override_message` (the words of `tier`,
+    the most urgent tier ticked) instead of the level (`headline` does this); the level is
+    still computed, for teaching only.
     """
 
     level: Level
@@ -475,7 +551,9 @@ class Assessment:
     points: int
     contributions: tuple[Contribution, ...]
     see_clinician: bool
-    override_message: str | None
+    tier: Tier | None
+    override_title: str | None  # the tier's title, such as "Call 999 now"
+    override_message: str | None  # the title, then what to do
     red_flags: tuple[RedFlag, ...]
     red_flag_advice: tuple[str, ...]
     advice: str
@@ -521,7 +599,7 @@ def assess(factors: RiskFactors, model: RiskModel) -> Assessment:
         _chosen("hydration", spec.hydration, factors.hydration),
         _banded("stress", spec.stress, factors.stress),
         _chosen("exercise", spec.exercise, factors.exercise),
-        _banded("alcohol", spec.alcohol, factors.alcohol_drinks),
+        _banded("alcohol", spec.alcohol, factors.alcohol_units),
         _medicines(spec.medications, factors.medications, model.advice),
     )
     total = sum(item.points for item in contributions)
@@ -530,8 +608,20 @@ def assess(factors: RiskFactors, model: RiskModel) -> Assessment:
         if total >= level_spec.min_points:
             level = candidate
     flags = tuple(flag for flag in RedFlag if flag in factors.red_flags)
-    flag_advice = tuple(model.red_flag(flag).advice for flag in flags)
-    override = " ".join((model.advice.override, *flag_advice)) if flags else None
+    specs = [model.red_flag(flag) for flag in flags]
+    flag_advice = tuple(spec.advice for spec in specs)
+    tier = min((spec.tier for spec in specs), key=lambda t: t.rank, default=None)
+    override = override_title = None
+    if tier is not None:
+        if model.warning_signs is None:
+            raise RiskInputError(
+                "This risk model has no warning_signs.yaml beside it, so it cannot say what "
+                "to do about a warning sign; load it with twitchlearn.loading.load_content"
+            )
+        # The tier's own words, then what each sign of that tier adds.
+        same_tier = [spec.advice for spec in specs if spec.tier is tier]
+        override = " ".join((model.warning_signs.message(tier), *same_tier))
+        override_title = model.warning_signs.tier(tier).title
     advice = (
         override if override is not None else f"{model.advice.general} {model.advice.see_gp_if}"
     )
@@ -543,6 +633,8 @@ def assess(factors: RiskFactors, model: RiskModel) -> Assessment:
         points=total,
         contributions=contributions,
         see_clinician=bool(flags),
+        tier=tier,
+        override_title=override_title,
         override_message=override,
         red_flags=flags,
         red_flag_advice=flag_advice,

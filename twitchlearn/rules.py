@@ -7,8 +7,8 @@ how to fix it. The loader turns the path into a line number from the YAML it rea
 file gets the same kind of message, `file:line, where, field: problem. Fix: ...`.
 
 The wording rules (no percentages, nothing about the chance of ALS or any disease) run over
-every text in every file; the explorer's files (risk_model.yaml, cases.yaml) also name no
-disease at all.
+every text in every file but sources.yaml, whose titles are quoted as published; the
+explorer's files (risk_model.yaml, cases.yaml) also name no disease at all.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import attrs
 
 from twitchlearn.models import (
     Choice,
+    Content,
     Course,
     GlossaryTerm,
     Lesson,
@@ -30,6 +31,8 @@ from twitchlearn.models import (
     NumericQuestion,
     Question,
     SingleChoiceQuestion,
+    Source,
+    SourceKind,
     TeacherGuide,
 )
 from twitchlearn.risk import (
@@ -50,6 +53,8 @@ from twitchlearn.risk import (
     RedFlag,
     RedFlags,
     RiskModel,
+    Tier,
+    WarningSigns,
 )
 
 __all__ = [
@@ -57,6 +62,7 @@ __all__ = [
     "NON_TEXT_KEYS",
     "Finding",
     "case_findings",
+    "cited_sources",
     "course_findings",
     "glossary_findings",
     "guide_findings",
@@ -65,6 +71,9 @@ __all__ = [
     "question_findings",
     "risk_model_findings",
     "source_findings",
+    "source_list_findings",
+    "uncited_sources",
+    "warning_sign_findings",
     "wording_findings",
 ]
 
@@ -194,6 +203,69 @@ def source_findings(
             )
 
 
+def source_list_findings(sources: Iterable[Source]) -> Iterator[Finding]:
+    """sources.yaml itself: what each kind of source must give."""
+    for index, source in enumerate(sources):
+        at = f"sources[{index}]"
+        where = f"source {source.id}"
+        if _empty(source.title):
+            yield Finding(f"{at}.title", "the title is empty", "give the real title", where)
+        if source.url and not source.url.startswith(("https://", "http://")):
+            yield Finding(
+                f"{at}.url",
+                f"{source.url!r} is not a web address",
+                "give an address that starts with https:// (or http://)",
+                where,
+            )
+        if source.kind is SourceKind.PAPER and (_empty(source.authors) or source.year is None):
+            yield Finding(
+                at, "a paper needs its authors and year", "add 'authors:' and 'year:'", where
+            )
+        if source.kind in (SourceKind.WEB, SourceKind.GUIDELINE) and not source.url:
+            yield Finding(at, "a web page or guideline needs its address", "add 'url:'", where)
+
+
+def uncited_sources(content: Content) -> list[str]:
+    """Ids in sources.yaml that nothing in the course cites. Not an error for a teacher's
+    folder (which may keep the shipped sources.yaml for a few lessons); the shipped course
+    has none (a test says so) and `twitchlearn check` lists them."""
+    cited = cited_sources(content)
+    return [sid for sid in content.course.sources if sid not in cited]
+
+
+def cited_sources(content: Content) -> set[str]:
+    """Every source id the course cites anywhere."""
+    ids: set[str] = set()
+    for lesson in content.course.lessons:
+        ids.update(lesson.sources)
+        for section in lesson.sections:
+            ids.update(section.sources)
+        if lesson.clinician_box is not None:
+            ids.update(lesson.clinician_box.sources)
+        for question in lesson.questions:
+            ids.update(question.sources)
+    for term in content.glossary:
+        ids.update(term.sources)
+    if content.warning_signs is not None:
+        for _tier, words in content.warning_signs.tiers():
+            ids.update(words.sources)
+        ids.update(content.warning_signs.eyelid.sources)
+    model = content.risk_model
+    if model is not None:
+        f = model.factors
+        for banded in (f.caffeine, f.sleep, f.stress, f.alcohol):
+            ids.update(banded.sources)
+        for choice in (f.hydration, f.exercise, f.medications):
+            ids.update(choice.sources)
+            for option in choice.options:
+                ids.update(option.sources or ())
+        ids.update(model.drinks.sources)
+        ids.update(model.red_flags.sources)
+        for item in model.red_flags.items:
+            ids.update(item.sources or ())
+    return ids
+
+
 # --- the course ------------------------------------------------------------------------------
 
 
@@ -319,8 +391,49 @@ def _question_rules(q: Question) -> Iterator[tuple[str, str, str]]:
             )
         if q.step <= 0:
             yield "step", "step must be above zero", "set the input's step, such as 1 or 0.5"
+        yield from _tolerance_rules(q)
     elif isinstance(q, MatchingQuestion):
         yield from _matching_rules(q)
+
+
+# "80 to 100 mg", "80-100", "between 80 and 100": a range that the text calls right.
+_RANGE = re.compile(
+    r"(?:between\s+)?(\d+(?:\.\d+)?)\s*(?:to|\u2013|-|and)\s*(\d+(?:\.\d+)?)", re.IGNORECASE
+)
+
+
+def _tolerance_rules(q: NumericQuestion) -> Iterator[tuple[str, str, str]]:
+    """The tolerance accepts only what the texts call right, and both hints can show."""
+    if q.tolerance <= 0 or q.minimum >= q.maximum:
+        return  # already reported
+    low, high = q.answer - q.tolerance, q.answer + q.tolerance
+    if low <= q.minimum:
+        yield (
+            "tolerance",
+            f"every answer below {_fmt(q.answer)} is accepted, so 'feedback_low' can never show",
+            "make the tolerance smaller, or lower the minimum",
+        )
+    if high >= q.maximum:
+        yield (
+            "tolerance",
+            f"every answer above {_fmt(q.answer)} is accepted, so 'feedback_high' can never show",
+            "make the tolerance smaller, or raise the maximum",
+        )
+    said: set[tuple[float, float]] = set()  # a range repeated in three texts: one problem
+    for field in ("explanation", "feedback_low", "feedback_high"):
+        for found in _RANGE.finditer(getattr(q, field)):
+            start, end = sorted((float(found.group(1)), float(found.group(2))))
+            if (start, end) in said:
+                continue
+            said.add((start, end))
+            if start <= q.answer <= end and (low < start or high > end):
+                yield (
+                    "tolerance",
+                    f"it accepts {_fmt(low)} to {_fmt(high)}, but the {field} says "
+                    f"{found.group(0)!r}",
+                    f"accept only {_fmt(start)} to {_fmt(end)}: a tolerance of at most "
+                    f"{_fmt(min(q.answer - start, end - q.answer))}",
+                )
 
 
 def _choice_rules(choices: tuple[Choice, ...], *, single: bool) -> Iterator[tuple[str, str, str]]:
@@ -579,6 +692,15 @@ def _drink_findings(drinks: Drinks, known: set[str]) -> Iterator[Finding]:
         yield from _rationale(drink.rationale, f"drinks.items[{index}].rationale")
 
 
+# Words that calm: they belong with the routine tier only, never beside real weakness or an
+# emergency (a learner must not read "it is probably nothing" next to those signs).
+_REASSURING = re.compile(
+    r"harmless|nothing (is )?wrong|not mean (that )?something is wrong|no need to worry|"
+    r"do(es)? not worry|probably fine",
+    re.IGNORECASE,
+)
+
+
 def _red_flag_findings(flags: RedFlags, known: set[str]) -> Iterator[Finding]:
     yield from _rationale(flags.rationale, "red_flags.rationale")
     yield from source_findings(flags.sources, known, "red_flags.sources", required=True)
@@ -590,17 +712,73 @@ def _red_flag_findings(flags: RedFlags, known: set[str]) -> Iterator[Finding]:
             f"the red flags are {ids}",
             "give exactly one item for each of " + ", ".join(expected),
         )
-    for index, item in enumerate(flags.items):
-        if not item.advice.startswith("See a GP if"):
+    tiers = {item.tier for item in flags.items}
+    for tier in Tier:
+        if tier not in tiers:
             yield Finding(
-                f"red_flags.items[{index}].advice",
-                "the advice does not start with 'See a GP if'",
-                "word it in the NHS style: 'See a GP if ...'",
+                "red_flags.items",
+                f"no warning sign of the {tier.value} tier",
+                f"give at least one item 'tier: {tier.value}'",
+            )
+    for index, item in enumerate(flags.items):
+        at = f"red_flags.items[{index}]"
+        if _empty(item.advice):
+            yield Finding(f"{at}.advice", "the advice is empty", "say what to do about this sign")
+        elif item.tier is not Tier.ROUTINE and (found := _REASSURING.search(item.advice)):
+            yield Finding(
+                f"{at}.advice",
+                f"reassuring words ({found.group(0)!r}) beside a sign of the "
+                f"{item.tier.value} tier",
+                "say what to do and how soon; keep reassurance for the routine tier",
             )
         if item.sources is not None:
-            yield from source_findings(
-                item.sources, known, f"red_flags.items[{index}].sources", required=True
+            yield from source_findings(item.sources, known, f"{at}.sources", required=True)
+
+
+def warning_sign_findings(warnings: WarningSigns, source_ids: Iterable[str]) -> Iterator[Finding]:
+    """warning_signs.yaml: three tiers in their own words, and the eyelid signs."""
+    known = set(source_ids)
+    for tier, words in warnings.tiers():
+        at = tier.value
+        for name in ("title", "action"):
+            if _empty(getattr(words, name)):
+                yield Finding(f"{at}.{name}", "this text is empty", "write it")
+        if not words.signs or any(_empty(sign) for sign in words.signs):
+            yield Finding(
+                f"{at}.signs", "a sign is missing or empty", "list the signs of this tier"
             )
+        yield from source_findings(words.sources, known, f"{at}.sources", required=True)
+        if tier is Tier.ROUTINE:
+            continue
+        if words.reassurance:
+            yield Finding(
+                f"{at}.reassurance",
+                f"the {tier.value} tier has reassurance",
+                "remove it: reassurance fits the routine tier only",
+            )
+        for name, text in (("title", words.title), ("action", words.action)):
+            if found := _REASSURING.search(text):
+                yield Finding(
+                    f"{at}.{name}",
+                    f"reassuring words ({found.group(0)!r}) in the {tier.value} tier",
+                    "say what to do and how soon; keep reassurance for the routine tier",
+                )
+    if "999" not in warnings.emergency.action:
+        yield Finding(
+            "emergency.action",
+            "the emergency tier does not say to call 999",
+            "say: call 999 (or your local emergency number)",
+        )
+    if _empty(warnings.routine.reassurance):
+        yield Finding(
+            "routine.reassurance",
+            "the routine tier has no reassurance",
+            "say that most people who get checked are told their twitching is harmless",
+        )
+    eyelid = warnings.eyelid
+    if _empty(eyelid.title) or not eyelid.signs:
+        yield Finding("eyelid", "the eyelid signs are missing", "give a title and the signs")
+    yield from source_findings(eyelid.sources, known, "eyelid.sources", required=True)
 
 
 def _preset_findings(presets: tuple[PresetData, ...]) -> Iterator[Finding]:
@@ -685,6 +863,12 @@ def guide_findings(guide: TeacherGuide, course: Course) -> Iterator[Finding]:
             "safety_note",
             "the safety note is empty",
             "say that the course cannot tell what causes anyone's twitches",
+        )
+    if not guide.disclosure or any(_empty(step) for step in guide.disclosure):
+        yield Finding(
+            "disclosure",
+            "the guide does not say what to do when a learner is worried or distressed",
+            "list the steps: speak privately, suggest a GP or school nurse, urgent help",
         )
     if not guide.generic_prompts:
         yield Finding(

@@ -31,6 +31,7 @@ from twitchlearn.models import (
     Question,
     SingleChoiceQuestion,
     TrueFalseQuestion,
+    question_version,
 )
 
 __all__ = ["MAX_SCORE", "RIGHT_FEEDBACK", "Grade", "grade", "grade_answer", "right_answer_text"]
@@ -47,6 +48,7 @@ class Grade:
     feedback: tuple[str, ...]  # about the answer that was given
     explanation: str
     right_answer: str  # revealed only after an answer was submitted
+    question_version: str = ""  # models.question_version of the question graded
 
 
 def grade_answer(question_id: str, answer: object, *, course: Course | None = None) -> Grade:
@@ -80,6 +82,7 @@ def grade(question: Question, answer: object) -> Grade:
         feedback=feedback,
         explanation=question.explanation,
         right_answer=right_answer_text(question),
+        question_version=question_version(question),
     )
 
 

@@ -29,7 +29,7 @@ import attrs
 from twitchlearn.errors import AnswerError, StoreError
 from twitchlearn.identity import Learner, learner_from_environment
 from twitchlearn.loading import load_content
-from twitchlearn.models import Content, Course
+from twitchlearn.models import Content, Course, question_version
 from twitchlearn.review import ReviewState
 from twitchlearn.scoring import Grade, grade
 from twitchlearn.storage import ProgressStore, open_store_or_memory
@@ -194,7 +194,9 @@ class LearnerSession:
     # -- what the store knows -----------------------------------------------------------------
 
     def resume(self) -> int:
-        """Show the learner's saved answers again, graded against today's course."""
+        """Show the learner's saved answers again. An answer to a question edited since it
+        was given (another version) is not put back: grading it again against the new
+        question would change its grade without a word; the learner answers afresh."""
         if not self.saving or self.store is None:
             return 0
         try:
@@ -208,6 +210,8 @@ class LearnerSession:
             question = self.course.questions.get(question_id)
             if question is None:
                 continue  # the course no longer has this question
+            if attempt.question_version and attempt.question_version != question_version(question):
+                continue  # edited since: not re-graded; the learner answers it afresh
             try:
                 result = grade(question, attempt.answer)
             except AnswerError:

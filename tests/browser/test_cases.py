@@ -8,18 +8,21 @@ from playwright.sync_api import Locator, Page, expect
 from tests.support.learner import answer_with_keyboard, press_button, right_answer, wrong_answer
 from tests.support.servers import ROOT, VoilaServer, open_page
 from twitchlearn import load_content
-from twitchlearn.risk import RedFlag
+from twitchlearn.risk import RedFlag, RiskModel, Tier
 from twitchlearn.site import EXPLORER_PAGE
-from twitchlearn.ui.cases import PREDICTIONS, SEE_CLINICIAN, expected_prediction
+from twitchlearn.ui.cases import expected_prediction, predictions
 
 pytestmark = pytest.mark.browser
 
 CONTENT = load_content()
-MODEL = CONTENT.risk_model
-assert MODEL is not None
+_MODEL = CONTENT.risk_model
+assert _MODEL is not None
+MODEL: RiskModel = _MODEL
+assert MODEL.warning_signs is not None
+WARNINGS = MODEL.warning_signs
 NOTEBOOK = EXPLORER_PAGE
 SUMMARY = ".tl-explorer-summary"
-LABELS = {value: label for label, value in PREDICTIONS}
+LABELS = {value: label for label, value in predictions(MODEL)}
 
 
 @pytest.fixture
@@ -38,7 +41,7 @@ def predict(page: Page, card: Locator, value: str) -> None:
 
 def test_weak_hand_case_with_the_keyboard(page: Page, explorer_url: str) -> None:
     case = next(c for c in CONTENT.cases if c.id == "weak-hand")
-    assert expected_prediction(case, MODEL) == SEE_CLINICIAN
+    assert expected_prediction(case, MODEL) == Tier.SOON.value
     open_page(page, explorer_url, f".tl-case-{case.id} .tl-question")
     expect(page.locator(".tl-case")).to_have_count(len(CONTENT.cases))
     summary = page.locator(SUMMARY)
@@ -46,10 +49,14 @@ def test_weak_hand_case_with_the_keyboard(page: Page, explorer_url: str) -> None
     card = page.locator(f".tl-case-{case.id}")
     expect(card.locator(".tl-case-title")).to_have_text(case.title)
 
-    # Set the explorer to the case: the warning signs replace the level.
+    # Set the explorer to the case: the most urgent warning sign (weakness: within days)
+    # replaces the level, in its tier's words.
     press_button(page, card, "Set the explorer to this case")
     override = page.locator(f'{SUMMARY} .tl-override[role="alert"]')
-    expect(override).to_contain_text("See a GP")
+    expect(override).to_contain_text(WARNINGS.soon.title)
+    expect(override).to_contain_text(WARNINGS.soon.action)
+    expect(override).to_have_class("tl-override tl-tier-soon")
+    expect(override).not_to_contain_text("harmless")
     expect(summary.locator(".tl-level")).to_have_count(0)
     weakness = MODEL.red_flag(RedFlag.WEAKNESS).label
     expect(page.get_by_role("checkbox", name=weakness, exact=True)).to_be_checked()
@@ -65,9 +72,14 @@ def test_weak_hand_case_with_the_keyboard(page: Page, explorer_url: str) -> None
     press_button(page, card, "Check my prediction")
     expect(prediction).to_contain_text("Not quite.")
     expect(prediction).to_contain_text("warning sign replaces the level")
-    predict(page, card, SEE_CLINICIAN)
+    predict(page, card, Tier.ROUTINE.value)
+    press_button(page, card, "Check my prediction")
+    expect(prediction).to_contain_text("Not quite.")
+    expect(prediction).to_contain_text("It is more urgent than you predicted.")
+    predict(page, card, Tier.SOON.value)
     press_button(page, card, "Check my prediction")
     expect(prediction).to_contain_text("Right.")
+    expect(prediction).to_contain_text(f"The explorer shows “{WARNINGS.soon.title}”.")
     expect(prediction).to_contain_text(case.takeaway)
 
     # The case's question, graded in the kernel through the quiz engine.

@@ -4,6 +4,7 @@ and the view drives the explorer, checks predictions and grades through the trac
 from __future__ import annotations
 
 import shutil
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -19,20 +20,28 @@ from twitchlearn.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
-from twitchlearn.risk import CaseStudy, Level, RiskFactors, RiskModel, assess
+from twitchlearn.risk import CaseStudy, Level, RedFlag, RiskFactors, RiskModel, Tier, assess
 from twitchlearn.session import LearnerSession, ProgressTracker
-from twitchlearn.ui.cases import (
-    PREDICTIONS,
-    SEE_CLINICIAN,
-    CaseStudiesView,
-    expected_prediction,
-)
+from twitchlearn.ui.cases import CaseStudiesView, expected_prediction, predictions
 from twitchlearn.ui.explorer import ExplorerView
 from twitchlearn.ui.pages import ExplorerPage
 
 CONTENT = load_content()
 assert CONTENT.risk_model is not None, "the shipped course has an explorer"
 MODEL: RiskModel = CONTENT.risk_model
+assert MODEL.warning_signs is not None, "the shipped explorer has its tiers of warning signs"
+WARNINGS = MODEL.warning_signs
+
+
+def shows_tier(summary: str, tier: Tier) -> bool:
+    """Whether the explorer's summary shows `tier`'s title as its heading and its words."""
+    words = WARNINGS.tier(tier)
+    return (
+        f'<h3 class="tl-override-title">{escape(words.title)}</h3>' in summary
+        and escape(words.action) in summary
+    )
+
+
 COURSE = CONTENT.course
 CASES = CONTENT.cases
 CASE_QUESTIONS = [qid for case in CASES for qid in case.question_ids]
@@ -138,7 +147,7 @@ EXPECTED = {
     "exam-week-coffee": Level.MUCH_MORE_LIKELY.value,
     "after-marathon": Level.MORE_LIKELY.value,
     "new-asthma-inhaler": Level.ABOUT_TYPICAL.value,
-    "weak-hand": SEE_CLINICIAN,
+    "weak-hand": Tier.SOON.value,
     "eyelid-after-poor-sleep": Level.MORE_LIKELY.value,
     "calm-week-worry": Level.LESS_LIKELY.value,
 }
@@ -147,7 +156,7 @@ TAKEAWAY_WORDS = {
     "exam-week-coffee": "the level is high",
     "after-marathon": "hard session",
     "new-asthma-inhaler": "adds no points",
-    "weak-hand": "see a GP",
+    "weak-hand": "see a GP within the next few days",
     "eyelid-after-poor-sleep": "Short sleep is the main trigger",
     "calm-week-worry": "The level is low",
 }
@@ -169,6 +178,62 @@ def test_prediction_from_assess_matches_the_takeaway(case: CaseStudy) -> None:
         assert assess(jog, MODEL).contribution("exercise").points == 0
 
 
+def test_predictions_are_the_four_levels_then_the_tiers_by_their_titles() -> None:
+    options = predictions(MODEL)
+    assert [value for _label, value in options] == [
+        *(level.value for level in Level),
+        Tier.ROUTINE.value,
+        Tier.SOON.value,
+        Tier.EMERGENCY.value,
+    ]
+    assert [label for label, _value in options][4:] == [
+        "See a GP",
+        "See a GP within the next few days",
+        "Call 999 now",
+    ]
+    for tier in Tier:
+        assert (WARNINGS.tier(tier).title, tier.value) in options
+    assert options[0] == ("Fewer triggers than usual", Level.LESS_LIKELY.value)
+    labels = [label for label, _value in options]
+    assert len(set(labels)) == len(labels)
+
+
+@pytest.mark.parametrize("flag", list(RedFlag), ids=lambda f: f.value)
+def test_expected_prediction_is_the_tier_when_a_warning_sign_is_ticked(flag: RedFlag) -> None:
+    case = CaseStudy(
+        id="x",
+        title="X",
+        story="A story.",
+        factors=RiskFactors(caffeine_mg=1000, stress=9, red_flags=[flag]),
+        prompt="Predict.",
+        takeaway="Take-away.",
+        question_ids=(),
+    )
+    assert expected_prediction(case, MODEL) == MODEL.red_flag(flag).tier.value
+    # Several tiers ticked: the most urgent one.
+    both = CaseStudy(
+        id="y",
+        title="Y",
+        story="A story.",
+        factors=RiskFactors(red_flags=[flag, RedFlag.OVER_TWO_WEEKS]),
+        prompt="Predict.",
+        takeaway="Take-away.",
+        question_ids=(),
+    )
+    expected = min(MODEL.red_flag(flag).tier, Tier.ROUTINE, key=lambda tier: tier.rank)
+    assert expected_prediction(both, MODEL) == expected.value
+    no_flags = CaseStudy(
+        id="z",
+        title="Z",
+        story="A story.",
+        factors=RiskFactors(caffeine_mg=1000, stress=9),
+        prompt="Predict.",
+        takeaway="Take-away.",
+        question_ids=(),
+    )
+    assert expected_prediction(no_flags, MODEL) == assess(no_flags.factors, MODEL).level.value
+
+
 # --- the view ---------------------------------------------------------------------------------
 
 
@@ -179,7 +244,7 @@ def tracker() -> ProgressTracker:
 
 @pytest.fixture
 def explorer() -> ExplorerView:
-    return ExplorerView(MODEL)
+    return ExplorerView(MODEL, COURSE.sources)
 
 
 @pytest.fixture
@@ -194,7 +259,7 @@ def test_one_card_per_case_with_escaped_text(view: CaseStudiesView) -> None:
     assert [q.question.id for q in sam.questions] == list(sam.case.question_ids)
     numbers = [q.prompt.value for card in view.cards for q in card.questions]
     assert f"Question {len(CASE_QUESTIONS)}." in numbers[-1]
-    assert list(sam.prediction.options) == list(PREDICTIONS)
+    assert list(sam.prediction.options) == list(predictions(MODEL))
     # The prediction's answer and the take-away are not in the page before checking.
     assert sam.case.takeaway not in sam.widget.children[0].value
     assert sam.result.value == ""
@@ -225,7 +290,8 @@ def test_set_button_applies_the_case_once(view: CaseStudiesView, explorer: Explo
     card.set_button.click()
     assert explorer.updates == before + 1
     assert explorer.factors() == card.case.factors
-    assert "tl-override" in explorer.summary.value
+    assert 'class="tl-override tl-tier-soon" role="alert"' in explorer.summary.value
+    assert shows_tier(explorer.summary.value, Tier.SOON)
     assert "Leo" in card.set_status.value
     # Another case replaces every control, the warning signs too.
     view.card("exam-week-coffee").set_button.click()
@@ -236,10 +302,12 @@ def test_set_button_applies_the_case_once(view: CaseStudiesView, explorer: Explo
 
 def test_a_right_prediction(view: CaseStudiesView) -> None:
     card = view.card("weak-hand")
-    card.prediction.value = SEE_CLINICIAN
+    card.prediction.value = Tier.SOON.value
     assert card.check_prediction() is True
     assert "Right." in card.result.value
     assert "tl-right" in card.result.value
+    assert "You predicted “See a GP within the next few days”." in card.result.value
+    assert "The explorer shows “See a GP within the next few days”." in card.result.value
     assert card.case.takeaway in card.result.value
 
 
@@ -250,15 +318,27 @@ def test_a_wrong_prediction(view: CaseStudiesView) -> None:
     assert "Not quite." in card.result.value
     assert "tl-wrong" in card.result.value
     assert "warning sign replaces the level" in card.result.value
+    assert "A warning sign is ticked, so the explorer says what to do instead." in (
+        card.result.value
+    )
     assert card.case.takeaway in card.result.value
+    # The wrong tier: said to be more, or less, urgent than predicted.
+    card.prediction.value = Tier.ROUTINE.value
+    assert card.check_prediction() is False
+    assert "It is more urgent than you predicted." in card.result.value
+    card.prediction.value = Tier.EMERGENCY.value
+    assert card.check_prediction() is False
+    assert "It is less urgent than you predicted." in card.result.value
+    assert "You predicted “Call 999 now”." in card.result.value
 
     calm = view.card("calm-week-worry")
     calm.prediction.value = Level.MORE_LIKELY.value
     assert calm.check_prediction() is False
     assert "lower than you predicted" in calm.result.value
-    calm.prediction.value = SEE_CLINICIAN
-    calm.check_prediction()
-    assert "None of the warning signs applies" in calm.result.value
+    for tier in Tier:
+        calm.prediction.value = tier.value
+        assert calm.check_prediction() is False
+        assert "None of the warning signs applies" in calm.result.value
 
 
 def test_no_prediction_yet(view: CaseStudiesView) -> None:

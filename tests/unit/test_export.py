@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from twitchlearn.attempts import POLICIES, Attempt, CountedAttempt, Policy, counted, encode_answer
-from twitchlearn.export import COLUMNS, TOTAL, ExportRow, export_rows, write_csv
+from twitchlearn.export import COLUMNS, TOTAL, ExportRow, export_rows, version_status, write_csv
 from twitchlearn.models import Course, Lesson, TrueFalseQuestion
 from twitchlearn.scoring import Grade
 from twitchlearn.storage import ProgressStore
@@ -363,3 +364,46 @@ def test_export_matches_a_plain_python_reference(
                 minute, score = max(mine, key=lambda ms: (ms[1], -ms[0]))
             assert (row.score, row.answered_at) == (score, T0 + timedelta(minutes=minute))
     assert len(rows) == len({a[0] for a in attempts}) * (len(QIDS) + 1)
+
+
+# --- which version of a question an attempt answered ------------------------------------------
+
+
+def test_an_edited_question_keeps_its_old_grade_and_the_export_says_older(
+    store: ProgressStore,
+) -> None:
+    from twitchlearn.scoring import grade as grade_for
+
+    before = COURSE.questions["q-a"]
+    assert isinstance(before, TrueFalseQuestion)
+    store.record("Ann", "7B", "q-a", True, grade_for(before, True), now=T0)
+    store.record("Ben", "7B", "q-a", True, grade_for(before, True), now=T0)
+    edited_question = attrs.evolve(before, prompt="A clearer question?", answer=False)
+    store.record("Ben", "7B", "q-a", False, grade_for(edited_question, False), now=T0)
+    edited = Course(
+        title=COURSE.title,
+        disclaimer=COURSE.disclaimer,
+        lessons=(
+            attrs.evolve(COURSE.lessons[0], questions=(COURSE.questions["q-b"], edited_question)),
+            COURSE.lessons[1],
+        ),
+        sources={},
+    )
+    rows = by_key(export_rows(store, edited, "7B", "last"))
+    ann, ben = rows[("Ann", "q-a")], rows[("Ben", "q-a")]
+    assert (ann.version, ann.score) == ("older", 1.0)  # answered before the edit: not re-graded
+    assert (ben.version, ben.score) == ("current", 1.0)
+    assert rows[("Ann", TOTAL)].version == "1 older"
+    assert rows[("Ben", TOTAL)].version == ""
+    assert rows[("Ann", "q-b")].version == ""  # unanswered
+    out = io.StringIO(newline="")
+    write_csv(export_rows(store, edited, "7B", "last"), out)
+    header, *lines = out.getvalue().splitlines()
+    assert header.endswith(",version")
+    assert any(line.startswith("Ann,7B,q-a,") and line.endswith(",older") for line in lines)
+
+
+def test_attempts_saved_before_versions_were_kept_say_unknown() -> None:
+    assert version_status("", "abc") == "unknown"
+    assert version_status("abc", "abc") == "current"
+    assert version_status("abd", "abc") == "older"

@@ -721,3 +721,108 @@ def test_a_question_problem_points_at_its_own_line(content_dir: Path) -> None:
         "tolerance",
         f"question {qid}",
     )
+
+
+def test_a_tolerance_that_accepts_what_the_explanation_calls_wrong_is_refused(
+    content_dir: Path,
+) -> None:
+    def change(q: Data) -> None:
+        q.update(
+            answer=90,
+            tolerance=25,
+            minimum=0,
+            maximum=500,
+            explanation="A cup of coffee has 80 to 100 mg of caffeine.",
+        )
+
+    qid = edit_question(content_dir, "numeric", change)
+    expect_problem(
+        content_dir,
+        file=LESSON_01,
+        where=f"question {qid}",
+        field="tolerance",
+        message=re.escape("it accepts 65 to 115, but the explanation says '80 to 100'"),
+        fix=re.escape("accept only 80 to 100: a tolerance of at most 10"),
+    )
+
+
+def test_a_tolerance_that_hides_a_feedback_branch_is_refused(content_dir: Path) -> None:
+    def change(q: Data) -> None:
+        q.update(answer=5, tolerance=5, minimum=0, maximum=100, explanation="Five.")
+
+    qid = edit_question(content_dir, "numeric", change)
+    expect_problem(
+        content_dir,
+        file=LESSON_01,
+        where=f"question {qid}",
+        field="tolerance",
+        message="every answer below 5 is accepted, so 'feedback_low' can never show",
+        fix="make the tolerance smaller, or lower the minimum",
+    )
+
+
+def test_a_source_without_a_title_is_refused(content_dir: Path) -> None:
+    def change(d: Data) -> None:
+        d["sources"][0]["title"] = ""
+
+    edit_yaml(content_dir, "sources.yaml", change)
+    with pytest.raises(ContentError) as info:
+        read_content(content_dir)
+    assert any(
+        p.file == "sources.yaml" and p.field == "sources[0].title" and "title is empty" in p.message
+        for p in info.value.problems
+    ), str(info.value)
+
+
+# --- files that would take the loader down --------------------------------------------------
+
+
+def _write_lesson(content_dir: Path, text: str) -> None:
+    (content_dir / LESSON_01).write_text(text, encoding="utf-8")
+
+
+def test_yaml_aliases_are_refused_before_anything_is_built(content_dir: Path) -> None:
+    # Nine aliases a level, eleven levels: about 3 * 10^10 strings if it were expanded.
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 12)]
+    _write_lesson(content_dir, "\n".join(lines) + "\n")
+    expect_problem(
+        content_dir,
+        file=LESSON_01,
+        message=re.escape("YAML anchors and aliases (& and *) are not used in course files"),
+        fix="write the value out in full where it is needed",
+    )
+
+
+def test_deep_nesting_is_refused_with_a_message_not_a_recursion_error(content_dir: Path) -> None:
+    _write_lesson(content_dir, "x: " + "[" * 3000 + "]" * 3000 + "\n")
+    expect_problem(
+        content_dir,
+        file=LESSON_01,
+        message="the data is nested more than 40 levels deep",
+        fix="check the indentation",
+    )
+
+
+def test_a_huge_file_is_refused_without_reading_it(content_dir: Path) -> None:
+    _write_lesson(content_dir, "# padding\n" * 200_000)
+    expect_problem(
+        content_dir,
+        file=LESSON_01,
+        message=r"the file is 2,000,000 bytes, more than a course file should be \(1,000,000\)",
+        fix="split it, or check that it is the right file",
+    )
+
+
+def test_every_source_of_the_shipped_course_is_cited() -> None:
+    from twitchlearn.rules import uncited_sources
+
+    assert uncited_sources(load_content()) == []
+
+
+def test_a_source_cited_nowhere_is_listed(content_dir: Path) -> None:
+    from twitchlearn.rules import uncited_sources
+
+    uncited = uncited_sources(read_content(content_dir))  # one lesson, every shipped source
+    assert uncited
+    assert "nhs-twitches" not in uncited  # lesson 1 cites it

@@ -1,4 +1,5 @@
-"""The risk explorer's teaching model: levels, monotonicity, red flags, inputs, content files."""
+"""The risk explorer's teaching model: levels, monotonicity, red flags and their tiers, inputs,
+content files."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import itertools
 import math
 import re
 import shutil
+from html import escape
 from pathlib import Path
 
+import attrs
 import pytest
 import textstat
 from hypothesis import given, settings
@@ -15,6 +18,7 @@ from hypothesis import strategies as st
 
 from twitchlearn.errors import ContentError, ContentProblem, RiskInputError
 from twitchlearn.loading import CONTENT_DIR, load_content, read_content
+from twitchlearn.models import ClinicianBox, Lesson
 from twitchlearn.risk import (
     INPUT_RANGES,
     Assessment,
@@ -27,17 +31,22 @@ from twitchlearn.risk import (
     RedFlag,
     RiskFactors,
     RiskModel,
+    Tier,
     assess,
     caffeine_from_drinks,
     presets,
 )
+from twitchlearn.ui.pages import clinician_box_html
 
 _SHIPPED = load_content()
 assert _SHIPPED.risk_model is not None, "the shipped course has an explorer"
 MODEL: RiskModel = _SHIPPED.risk_model
+assert MODEL.warning_signs is not None, "the loader attaches warning_signs.yaml to the model"
+WARNINGS = MODEL.warning_signs
 CASES = _SHIPPED.cases
 MODEL_FILE = CONTENT_DIR / "risk_model.yaml"
 CASES_FILE = CONTENT_DIR / "cases.yaml"
+WARNINGS_FILE = CONTENT_DIR / "warning_signs.yaml"
 MEDICINE_WARNING = "Do not stop a prescribed medicine without advice."
 
 # Written independently of risk.py's own check, so a slip in either is caught.
@@ -48,7 +57,9 @@ FORBIDDEN = [
     re.compile(r"motor neuron", re.IGNORECASE),
     re.compile(r"amyotrophic", re.IGNORECASE),
     re.compile(r"lou gehrig", re.IGNORECASE),
-    re.compile(r"\brisk\b", re.IGNORECASE),
+    # "The UK low-risk guideline" (14 units of alcohol a week) is the name of a guideline,
+    # not a chance of anything; any other "risk" is refused.
+    re.compile(r"(?<!low-)\brisk\b", re.IGNORECASE),
     re.compile(r"per ?cent", re.IGNORECASE),
 ]
 
@@ -69,7 +80,7 @@ factors_st = st.builds(
     hydration=st.sampled_from(Hydration),
     stress=_floats("stress"),
     exercise=st.sampled_from(Exercise),
-    alcohol_drinks=_floats("alcohol_drinks"),
+    alcohol_units=_floats("alcohol_units"),
     medications=st.frozensets(st.sampled_from(Medication)),
     red_flags=st.frozensets(st.sampled_from(RedFlag)),
 )
@@ -83,7 +94,7 @@ def _evolve(factors: RiskFactors, **changes: object) -> RiskFactors:
         "hydration": factors.hydration,
         "stress": factors.stress,
         "exercise": factors.exercise,
-        "alcohol_drinks": factors.alcohol_drinks,
+        "alcohol_units": factors.alcohol_units,
         "medications": factors.medications,
         "red_flags": factors.red_flags,
     }
@@ -150,7 +161,7 @@ def _sources() -> list[dict[str, object]]:
     return list(data["sources"])
 
 
-@pytest.mark.parametrize("field", ["caffeine_mg", "alcohol_drinks", "stress"])
+@pytest.mark.parametrize("field", ["caffeine_mg", "alcohol_units", "stress"])
 @settings(max_examples=150)
 @given(base=no_flags_st, a=st.floats(0, 1), b=st.floats(0, 1))
 def test_more_caffeine_alcohol_or_stress_never_lowers_the_level(
@@ -227,27 +238,137 @@ def test_medicine_contribution_always_says_do_not_stop_a_prescribed_medicine(
     assert 0 <= item.points <= 2
 
 
-@given(factors_st, st.frozensets(st.sampled_from(RedFlag), min_size=1))
+# Each warning sign's tier, written out here so a slip in risk_model.yaml is caught.
+TIER_OF = {
+    RedFlag.SUDDEN_ONSET: Tier.EMERGENCY,
+    RedFlag.WEAKNESS: Tier.SOON,
+    RedFlag.MUSCLE_WASTING: Tier.SOON,
+    RedFlag.SPEECH_OR_SWALLOWING: Tier.SOON,
+    RedFlag.OVER_TWO_WEEKS: Tier.ROUTINE,
+    RedFlag.MORE_THAN_ONE_PLACE: Tier.ROUTINE,
+}
+flag_sets_st = st.frozensets(st.sampled_from(RedFlag), min_size=1)
+
+
+def _expected_override(flags: frozenset[RedFlag]) -> tuple[Tier, str]:
+    """The most urgent tier of `flags`, and its words then the advice of each of its signs."""
+    tier = min((TIER_OF[flag] for flag in flags), key=lambda t: t.rank)
+    same_tier = [MODEL.red_flag(f).advice for f in RedFlag if f in flags and TIER_OF[f] is tier]
+    return tier, " ".join((WARNINGS.message(tier), *same_tier))
+
+
+def test_each_red_flag_has_its_tier_in_the_model() -> None:
+    assert {item.id: item.tier for item in MODEL.red_flags.items} == {
+        flag.value: tier for flag, tier in TIER_OF.items()
+    }
+    assert [tier.rank for tier in Tier] == [0, 1, 2]
+    assert list(Tier) == [Tier.EMERGENCY, Tier.SOON, Tier.ROUTINE]
+
+
+@pytest.mark.parametrize("flag", list(RedFlag), ids=lambda f: f.value)
+def test_each_red_flag_alone_gives_its_tiers_override(flag: RedFlag) -> None:
+    result = assess(RiskFactors(red_flags=[flag]), MODEL)
+    tier = TIER_OF[flag]
+    advice = MODEL.red_flag(flag).advice
+    assert result.see_clinician is True
+    assert result.tier is tier
+    assert result.override_message == f"{WARNINGS.message(tier)} {advice}"
+    assert result.override_message.startswith(f"{WARNINGS.tier(tier).title}.")
+    assert WARNINGS.tier(tier).action in result.override_message
+    assert result.red_flags == (flag,)
+    assert result.red_flag_advice == (advice,)
+    assert not advice.startswith("See a GP if")  # the tier's words say what to do first
+
+
+def test_each_tiers_message_is_its_title_action_and_only_routine_reassurance() -> None:
+    for tier, words in WARNINGS.tiers():
+        expected = f"{words.title}. {words.action}"
+        if tier is Tier.ROUTINE:
+            assert words.reassurance.strip()
+            expected += f" {words.reassurance}"
+        else:
+            assert words.reassurance == ""
+        assert WARNINGS.message(tier) == expected
+    assert [tier for tier, _ in WARNINGS.tiers()] == list(Tier)
+    assert WARNINGS.tier(Tier.EMERGENCY).title == "Call 999 now"
+    assert WARNINGS.tier(Tier.SOON).title == "See a GP within the next few days"
+    assert WARNINGS.tier(Tier.ROUTINE).title == "See a GP"
+
+
+@given(factors_st, flag_sets_st)
 def test_any_red_flag_overrides_the_level_whatever_the_other_inputs(
     factors: RiskFactors, flags: frozenset[RedFlag]
 ) -> None:
     result = assess(_evolve(factors, red_flags=flags), MODEL)
     assert result.see_clinician is True
     assert result.override_message is not None
-    assert result.override_message.startswith("See a GP")
     assert result.headline == result.override_message
     assert result.advice == result.override_message
     assert set(result.red_flags) == flags
+    assert result.red_flag_advice == tuple(MODEL.red_flag(f).advice for f in result.red_flags)
+
+
+@settings(max_examples=200)
+@given(factors_st, flag_sets_st)
+def test_the_most_urgent_tier_ticked_wins(factors: RiskFactors, flags: frozenset[RedFlag]) -> None:
+    result = assess(_evolve(factors, red_flags=flags), MODEL)
+    tier, message = _expected_override(flags)
+    assert result.tier is tier
+    assert result.tier.rank == min(TIER_OF[flag].rank for flag in flags)
+    assert result.override_message == message
+    # The words of a less urgent tier ticked beside it are not said.
+    for other, words in WARNINGS.tiers():
+        if other is not tier:
+            assert words.action not in message
     for flag in flags:
-        advice = MODEL.red_flag(flag).advice
-        assert advice.startswith("See a GP if")
-        assert advice in result.override_message
+        if TIER_OF[flag] is not tier:
+            assert MODEL.red_flag(flag).advice not in message
+
+
+@settings(max_examples=200)
+@given(
+    factors_st,
+    flag_sets_st.filter(lambda flags: any(TIER_OF[f] is not Tier.ROUTINE for f in flags)),
+)
+def test_soon_and_emergency_overrides_never_reassure_and_the_emergency_one_says_999(
+    factors: RiskFactors, flags: frozenset[RedFlag]
+) -> None:
+    result = assess(_evolve(factors, red_flags=flags), MODEL)
+    assert result.tier in (Tier.SOON, Tier.EMERGENCY)
+    assert result.override_message is not None
+    assert "harmless" not in result.override_message.lower()
+    assert WARNINGS.routine.reassurance not in result.override_message
+    if RedFlag.SUDDEN_ONSET in flags:
+        assert result.tier is Tier.EMERGENCY
+        assert "999" in result.override_message
+        assert result.override_message.startswith("Call 999 now.")
+    else:
+        assert result.tier is Tier.SOON
+        assert "999" not in result.override_message
+
+
+def test_only_the_routine_override_reassures() -> None:
+    routine = assess(RiskFactors(red_flags=[RedFlag.OVER_TWO_WEEKS]), MODEL)
+    assert routine.tier is Tier.ROUTINE
+    assert routine.override_message is not None
+    assert "harmless" in routine.override_message
+    for flag in (RedFlag.SUDDEN_ONSET, RedFlag.WEAKNESS, RedFlag.MUSCLE_WASTING):
+        for name in ("label", "advice"):
+            assert "harmless" not in getattr(MODEL.red_flag(flag), name).lower()
+
+
+def test_a_model_without_warning_signs_cannot_say_what_to_do_about_a_flag() -> None:
+    bare = attrs.evolve(MODEL, warning_signs=None)
+    assert assess(RiskFactors(stress=5), bare).tier is None  # the level needs no tiers
+    with pytest.raises(RiskInputError, match=r"no warning_signs\.yaml"):
+        assess(RiskFactors(red_flags=[RedFlag.WEAKNESS]), bare)
 
 
 @given(no_flags_st)
 def test_without_red_flags_the_level_is_shown(factors: RiskFactors) -> None:
     result = assess(factors, MODEL)
     assert result.see_clinician is False
+    assert result.tier is None
     assert result.override_message is None
     assert result.headline == result.level_label
     assert "See a GP if" in result.advice
@@ -271,7 +392,6 @@ def test_nothing_the_model_can_show_has_a_percent_or_disease_wording() -> None:
         model.advice.general,
         model.advice.see_gp_if,
         model.advice.medicine,
-        model.advice.override,
     ]
     for name in ("caffeine", "sleep", "stress", "alcohol"):
         banded = getattr(model.factors, name)
@@ -286,20 +406,26 @@ def test_nothing_the_model_can_show_has_a_percent_or_disease_wording() -> None:
     texts += [t for item in model.red_flags.items for t in (item.label, item.advice)]
     texts += [t for p in model.presets for t in (p.label, p.description)]
     texts += [e.label for e in Evidence]
+    for _tier, words in WARNINGS.tiers():
+        texts += [words.title, words.action, *words.signs]
+        texts += [words.reassurance] if words.reassurance else []
+    texts += [WARNINGS.eyelid.title, *WARNINGS.eyelid.signs]
     texts += [t for c in CASES for t in (c.title, c.story, c.prompt, c.takeaway)]
     assert len(texts) > 60
     for text in texts:
         assert forbidden_in(text) == [], text
 
 
-@pytest.mark.parametrize("path", [MODEL_FILE, CASES_FILE])
-def test_the_yaml_files_have_no_percent_or_disease_wording(path: Path) -> None:
+@pytest.mark.parametrize(
+    ("path", "min_lines"), [(MODEL_FILE, 50), (CASES_FILE, 50), (WARNINGS_FILE, 30)]
+)
+def test_the_yaml_files_have_no_percent_or_disease_wording(path: Path, min_lines: int) -> None:
     text = path.read_text(encoding="utf-8")
     assert "%" not in text
     # Comments may name the module (risk.py); source ids such as nhs-mnd-symptoms are lower
     # case and are not shown as text. Everything else is scanned.
     data_lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    assert len(data_lines) > 50
+    assert len(data_lines) > min_lines
     assert forbidden_in("\n".join(data_lines)) == []
 
 
@@ -318,8 +444,8 @@ def test_the_yaml_files_have_no_percent_or_disease_wording(path: Path) -> None:
         ({"sleep_hours": 25}, r"from 0 to 14 hours a night; got 25"),
         ({"stress": 11}, r"Stress or anxiety must be a number from 0 to 10"),
         ({"stress": -math.inf}, r"from 0 to 10 \(0 = no stress, 10 = the worst\); got -inf"),
-        ({"alcohol_drinks": True}, r"Alcohol must be a number from 0 to 20 drinks a day"),
-        ({"alcohol_drinks": 21}, r"from 0 to 20 drinks a day; got 21"),
+        ({"alcohol_units": True}, r"Alcohol must be a number from 0 to 70 UK units a week"),
+        ({"alcohol_units": 71}, r"from 0 to 70 UK units a week; got 71"),
         ({"hydration": "dry"}, r"Hydration must be one of 'very_low', 'normal', 'very_high'"),
         ({"exercise": "extreme"}, r"Exercise must be one of 'none', 'moderate', 'hard'"),
         ({"medications": "diuretic"}, r"medications must be a collection"),
@@ -357,22 +483,28 @@ def test_assess_refuses_something_that_is_not_risk_factors() -> None:
 # --- drinks --------------------------------------------------------------------------------
 
 
-def test_drink_figures_are_inside_the_fda_ranges() -> None:
-    fda = {"coffee": (80, 100), "tea": (30, 50), "cola": (30, 40), "energy_drink": (40, 250)}
+def test_drink_figures_are_the_nhs_uk_figures() -> None:
+    # The NHS's figures for a mug of instant coffee, a mug of tea, a 250 ml can of energy
+    # drink and a can of cola, as people in the UK drink them.
+    nhs = {"coffee": 100, "tea": 75, "energy_drink": 80, "cola": 40}
     figures = {d.id: d.mg for d in MODEL.drinks.items}
-    assert set(figures) == set(fda)
-    for name, (low, high) in fda.items():
-        assert low <= figures[name] <= high
-        assert figures[name] == (low + high) / 2  # the documented choice: the middle
+    assert figures == nhs
+    labels = {d.id: d.label for d in MODEL.drinks.items}
+    assert "instant coffee" in labels["coffee"]
+    assert "250 ml" in labels["energy_drink"]
+    assert "nhs-pregnancy-foods" in MODEL.drinks.sources
+    for drink in MODEL.drinks.items:
+        assert "NHS" in drink.rationale
+        assert "oz" not in drink.label  # UK mugs and cans, not US cups
 
 
 def test_caffeine_from_drinks_adds_up_the_counts() -> None:
     assert caffeine_from_drinks(MODEL) == 0
-    assert caffeine_from_drinks(MODEL, coffee=5) == 450
+    assert caffeine_from_drinks(MODEL, coffee=5) == 500
     assert (
-        caffeine_from_drinks(MODEL, coffee=1, tea=2, energy_drink=1, cola=3) == 90 + 80 + 145 + 105
+        caffeine_from_drinks(MODEL, coffee=1, tea=2, energy_drink=1, cola=3) == 100 + 150 + 80 + 120
     )
-    assert caffeine_from_drinks(MODEL, tea=1.5) == 60
+    assert caffeine_from_drinks(MODEL, tea=1.5) == 112.5
 
 
 @pytest.mark.parametrize(
@@ -382,7 +514,7 @@ def test_caffeine_from_drinks_adds_up_the_counts() -> None:
         ({"tea": math.nan}, r"Drinks of tea must be a number from 0 to 20 a day; got nan"),
         ({"cola": math.inf}, r"Drinks of cola must be a number from 0 to 20"),
         ({"energy_drink": 21}, r"Drinks of energy drink must be a number from 0 to 20"),
-        ({"energy_drink": 9}, r"add up to about 1305 mg .* maximum of 1200 mg a day"),
+        ({"energy_drink": 16}, r"add up to about 1280 mg .* maximum of 1200 mg a day"),
     ],
 )
 def test_caffeine_from_drinks_refuses_bad_counts(counts: dict[str, float], match: str) -> None:
@@ -431,6 +563,11 @@ def test_the_weak_hand_case_shows_the_clinician_override() -> None:
     result = assess(by_id["weak-hand"].factors, MODEL)
     assert result.see_clinician
     assert RedFlag.WEAKNESS in result.red_flags
+    # Weakness (soon) wins over twitching for more than 2 weeks (routine).
+    assert result.tier is Tier.SOON
+    assert result.override_message is not None
+    assert result.override_message.startswith(WARNINGS.message(Tier.SOON))
+    assert "harmless" not in result.override_message
     # And no other case does: they teach the level.
     others = [c.id for c in CASES if c.id != "weak-hand" and assess(c.factors, MODEL).see_clinician]
     assert others == []
@@ -499,7 +636,8 @@ def _problem(caught: pytest.ExceptionInfo[ContentError], field: str) -> ContentP
             ["thresholds: [250, 1000, 400]"],
         ),
         (
-            "sources: [nhs-twitches, medlineplus-twitching, dsm-caffeine, fda-caffeine]",
+            "sources: [nhs-twitches, medlineplus-twitching, dsm-caffeine, fda-caffeine, "
+            "nhs-pregnancy-foods]",
             "sources: [nhs-twitches, no-such-source]",
             "factors.caffeine.sources",
             "unknown source 'no-such-source'",
@@ -531,20 +669,53 @@ def _problem(caught: pytest.ExceptionInfo[ContentError], field: str) -> ContentP
             ["evidence: strong"],
         ),
         (
-            "Do not stop a prescribed medicine without advice.\n  override",
-            "Keep taking it.\n  override",
+            "Do not stop a prescribed medicine without advice.\n\nfactors:",
+            "Keep taking it.\n\nfactors:",
             "advice.medicine",
             "does not say",
             "add that sentence word for word",
             ["advice:", "medicine:"],
         ),
         (
-            "advice: See a GP if you have trouble speaking or swallowing.",
-            "advice: You might see a doctor.",
-            "red_flags.items[2].advice",
-            "does not start with 'See a GP if'",
-            "See a GP if ...",
-            ["advice: You might see a doctor."],
+            "advice: Weakness you can notice, such as a weak grip or tripping over, needs a check.",
+            "advice: Weakness you can notice needs a check, but most people are told it is "
+            "harmless.",
+            "red_flags.items[1].advice",
+            "reassuring words ('harmless') beside a sign of the soon tier",
+            "keep reassurance for the routine tier",
+            ["id: weakness", "advice:"],
+        ),
+        (
+            "advice: Do not wait to see if it gets better.",
+            "advice: Do not worry, this is probably fine.",
+            "red_flags.items[0].advice",
+            "reassuring words ('Do not worry')",
+            "say what to do and how soon",
+            ["id: sudden_onset", "advice:"],
+        ),
+        (
+            "advice: Trouble speaking or swallowing needs a check.",
+            'advice: " "',
+            "red_flags.items[3].advice",
+            "the advice is empty",
+            "say what to do about this sign",
+            ["id: speech_or_swallowing", "advice:"],
+        ),
+        (
+            "      tier: emergency\n",
+            "      tier: soon\n",
+            "red_flags.items",
+            "no warning sign of the emergency tier",
+            "give at least one item 'tier: emergency'",
+            ["red_flags:", "items:"],
+        ),
+        (
+            "      tier: routine\n      advice: A twitch",
+            "      tier: urgent\n      advice: A twitch",
+            "red_flags.items[4].tier",
+            "'urgent' is not one of the allowed values",
+            "use one of emergency, soon, routine",
+            ["tier: urgent"],
         ),
         (
             "      stress: 8\n  - id: after-marathon",
@@ -720,8 +891,15 @@ def test_a_case_naming_a_question_that_does_not_exist_is_refused(tmp_path: Path)
 
 
 def test_model_source_ids_are_checked_against_the_folders_sources_file(tmp_path: Path) -> None:
-    cited = "sources: [nhs-twitches, medlineplus-twitching, dsm-caffeine, fda-caffeine]"
-    with_new = "sources: [nhs-twitches, medlineplus-twitching, dsm-caffeine, my-new-source]"
+    cited = (
+        "sources: [nhs-twitches, medlineplus-twitching, dsm-caffeine, fda-caffeine, "
+        "nhs-pregnancy-foods]"
+    )
+    # fda-caffeine stays cited by the drinks, so only the new id is a problem.
+    with_new = (
+        "sources: [nhs-twitches, medlineplus-twitching, dsm-caffeine, my-new-source, "
+        "nhs-pregnancy-foods]"
+    )
     folder = _broken_model(tmp_path, cited, with_new)
     # The folder's sources.yaml does not have the new source yet.
     with pytest.raises(ContentError, match="unknown source 'my-new-source'") as caught:
@@ -733,7 +911,8 @@ def test_model_source_ids_are_checked_against_the_folders_sources_file(tmp_path:
     sources = folder / "sources.yaml"
     sources.write_text(
         sources.read_text(encoding="utf-8")
-        + "  - id: my-new-source\n    publisher: NHS\n    title: Muscle twitches\n",
+        + "\n  - id: my-new-source\n    kind: web\n    publisher: NHS\n"
+        "    title: Muscle twitches\n    url: https://www.nhs.uk/\n",
         encoding="utf-8",
     )
     model = read_content(folder).risk_model
@@ -797,3 +976,217 @@ def test_levels_and_red_flags_in_the_file_match_the_enums() -> None:
     assert starts[0] == 0
     assert all(b > a for a, b in itertools.pairwise(starts))
     assert {item.id for item in model.red_flags.items} == {flag.value for flag in RedFlag}
+    assert {item.tier for item in model.red_flags.items} == set(Tier)
+
+
+def test_the_level_labels_and_caffeine_and_alcohol_words() -> None:
+    assert MODEL.level_spec(Level.LESS_LIKELY).label == "Fewer triggers than in a typical week"
+    caffeine = MODEL.factors.caffeine
+    under, at_250, at_400, at_1000 = caffeine.sentences
+    assert "everyday amount" in under
+    # 250 mg is a dose taken at once in the definition of intoxication, not a daily total.
+    assert "all at once" in at_250
+    assert "Teenagers" in at_400
+    assert "pregnancy" in at_400
+    assert "200 mg" in at_400
+    assert "fast or uneven heartbeat" in at_1000
+    assert "GP or pharmacist" in at_1000
+    assert [m.value for m in caffeine.marks] == [250, 400, 1000]
+    assert "at once" in caffeine.marks[0].label
+    alcohol = MODEL.factors.alcohol
+    assert alcohol.thresholds == (15, 35)
+    assert "14 units a week" in alcohol.sentences[0]
+    assert "half a pint" in alcohol.sentences[0]
+    assert [m.value for m in alcohol.marks] == [14]
+    assert INPUT_RANGES["alcohol_units"].describe() == "a number from 0 to 70 UK units a week"
+    points = [
+        assess(RiskFactors(alcohol_units=units), MODEL).contribution("alcohol").points
+        for units in (0, 14, 15, 34, 35, 70)
+    ]
+    assert points == [0, 0, 1, 1, 2, 2]
+    assert presets(MODEL)["big-night-out"].factors.alcohol_units == 28
+
+
+# --- warning_signs.yaml --------------------------------------------------------------------
+
+
+def _broken_warnings(tmp_path: Path, old: str, new: str) -> Path:
+    return _broken(tmp_path, "warning_signs.yaml", old, new)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message", "fix", "line_after"),
+    [
+        (
+            "    treated.\n  signs:\n",
+            "    treated.\n"
+            "  reassurance: Most people who get checked are told it is harmless.\n"
+            "  signs:\n",
+            "soon.reassurance",
+            "the soon tier has reassurance",
+            "remove it: reassurance fits the routine tier only",
+            ["soon:", "reassurance:"],
+        ),
+        (
+            "Call 999, or your local emergency number, straight away.",
+            "Call an ambulance straight away.",
+            "emergency.action",
+            "the emergency tier does not say to call 999",
+            "call 999 (or your local emergency number)",
+            ["emergency:", "action:"],
+        ),
+        (
+            "  title: See a GP within the next few days\n",
+            "  title: See a GP within the next few days, no need to worry\n",
+            "soon.title",
+            "reassuring words ('no need to worry') in the soon tier",
+            "keep reassurance for the routine tier",
+            ["soon:", "title:"],
+        ),
+    ],
+)
+def test_broken_warning_signs_copy_names_file_line_field_and_fix(
+    tmp_path: Path,
+    old: str,
+    new: str,
+    field: str,
+    message: str,
+    fix: str,
+    line_after: list[str],
+) -> None:
+    folder = _broken_warnings(tmp_path, old, new)
+    with pytest.raises(ContentError, match=re.escape(message)) as caught:
+        read_content(folder)
+    problem = _problem(caught, field)
+    assert problem.file == "warning_signs.yaml"
+    assert message in problem.message
+    assert fix in problem.fix
+    line = _line_after(folder / "warning_signs.yaml", line_after)
+    assert problem.line == line
+    assert f"warning_signs.yaml:{line}, field '{field}': {problem.message}" in str(caught.value)
+    assert f"Fix: {problem.fix}" in str(caught.value)
+
+
+def test_a_risk_model_without_warning_signs_is_refused(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "warning_signs.yaml").unlink()
+    with pytest.raises(ContentError, match=r"no warning_signs\.yaml") as caught:
+        read_content(folder)
+    problem = _problem(caught, "red_flags")
+    assert problem.file == "risk_model.yaml"
+    assert "warning signs need the words of their tiers" in problem.message
+    assert "add warning_signs.yaml" in problem.fix
+    line = _line_with(folder / "risk_model.yaml", "red_flags:")
+    assert problem.line == line
+    assert f"risk_model.yaml:{line}, field 'red_flags'" in str(caught.value)
+    assert f"Fix: {problem.fix}" in str(caught.value)
+
+
+def test_the_shipped_warning_signs_are_attached_to_the_model_and_the_content() -> None:
+    assert _SHIPPED.warning_signs == WARNINGS
+    assert "999" in WARNINGS.emergency.action
+    for tier in (Tier.EMERGENCY, Tier.SOON):
+        words = WARNINGS.tier(tier)
+        for text in (words.title, words.action, *words.signs):
+            assert "harmless" not in text.lower(), text
+    assert "harmless" in WARNINGS.routine.reassurance
+    assert WARNINGS.eyelid.signs
+
+
+# --- the tiers in every lesson's "When to see a clinician" box ------------------------------
+
+LESSONS = _SHIPPED.course.lessons
+_SECTION = re.compile(r'<section class="tl-tier tl-tier-(\w+)"><h4>(.*?)</h4>(.*?)</section>', re.S)
+
+
+def _tier_sections(html: str) -> list[tuple[str, str, str]]:
+    """(tier, title, body) of each tier's section, in page order."""
+    return _SECTION.findall(html)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_every_lessons_box_shows_the_three_tiers_most_urgent_first(lesson: Lesson) -> None:
+    html = clinician_box_html(_SHIPPED, lesson)
+    sections = _tier_sections(html)
+    assert [tier for tier, _title, _body in sections] == ["emergency", "soon", "routine"]
+    titles = [WARNINGS.tier(tier).title for tier in Tier]
+    assert [title for _tier, title, _body in sections] == [escape(t) for t in titles]
+    assert [html.index(f"<h4>{escape(t)}</h4>") for t in titles] == sorted(
+        html.index(f"<h4>{escape(t)}</h4>") for t in titles
+    )
+    for tier, _title, body in sections:
+        words = WARNINGS.tier(Tier(tier))
+        assert escape(words.action) in body
+        for sign in words.signs:
+            assert escape(sign) in body
+    assert "999" in sections[0][2]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_harmless_is_said_only_in_the_routine_section(lesson: Lesson) -> None:
+    html = clinician_box_html(_SHIPPED, lesson)
+    sections = {tier: body for tier, _title, body in _tier_sections(html)}
+    assert "harmless" in sections["routine"]
+    assert escape(WARNINGS.routine.reassurance) in sections["routine"]
+    assert "harmless" not in sections["emergency"].lower()
+    assert "harmless" not in sections["soon"].lower()
+    # Nowhere else in the box either, the lesson's own items included.
+    rest = _SECTION.sub(lambda m: "" if m.group(1) == "routine" else m.group(0), html)
+    assert "harmless" not in rest.lower(), f"{lesson.id}: 'harmless' outside the routine tier"
+
+
+def _with_box(lesson: Lesson, *, items: tuple[str, ...], eyelid: bool = False) -> Lesson:
+    """`lesson` with its clinician box given these items and eyelid (a default box if none)."""
+    box = lesson.clinician_box if lesson.clinician_box is not None else ClinicianBox()
+    return attrs.evolve(lesson, clinician_box=attrs.evolve(box, items=items, eyelid=eyelid))
+
+
+# Built from a shipped lesson, so the test does not depend on which lessons ask for them.
+EXTRA = ("Something only this lesson adds.",)
+
+
+@pytest.mark.parametrize("eyelid", [False, True])
+def test_a_lesson_with_eyelid_true_shows_the_eyelid_signs(eyelid: bool) -> None:
+    lesson = _with_box(LESSONS[0], eyelid=eyelid, items=EXTRA)
+    html = clinician_box_html(_SHIPPED, lesson)
+    assert [tier for tier, _t, _b in _tier_sections(html)] == ["emergency", "soon", "routine"]
+    if not eyelid:
+        assert "tl-eyelid" not in html
+        assert escape(WARNINGS.eyelid.title) not in html
+        for sign in WARNINGS.eyelid.signs:
+            assert escape(sign) not in html
+        return
+    assert '<section class="tl-tier tl-eyelid">' in html
+    assert f"<h4>{escape(WARNINGS.eyelid.title)}</h4>" in html
+    eyelid_at = html.index("tl-eyelid")
+    for sign in WARNINGS.eyelid.signs:
+        assert escape(sign) in html[eyelid_at:]
+    # After the three tiers, before what only this lesson adds.
+    assert html.index("tl-tier-routine") < eyelid_at < html.index("tl-clinician-extra")
+    assert "harmless" not in html[eyelid_at:].lower()
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_shipped_lessons_show_the_eyelid_signs_where_their_box_asks(lesson: Lesson) -> None:
+    html = clinician_box_html(_SHIPPED, lesson)
+    asks = lesson.clinician_box is not None and lesson.clinician_box.eyelid
+    assert ("tl-eyelid" in html) is asks
+    assert (escape(WARNINGS.eyelid.title) in html) is asks
+
+
+def test_the_box_ends_with_the_lessons_own_items_and_every_lesson_gets_one() -> None:
+    lesson = _with_box(LESSONS[0], items=EXTRA)
+    assert lesson.clinician_box is not None
+    html = clinician_box_html(_SHIPPED, lesson)
+    assert html.startswith('<aside class="tl-clinician"')
+    assert f"<h3>{escape(lesson.clinician_box.title)}</h3>" in html
+    extra = html.index("tl-clinician-extra")
+    assert extra > html.index("tl-tier-routine")
+    assert escape(EXTRA[0]) in html[extra:]
+    assert html.endswith("</aside>")
+    # A lesson without a box of its own still shows the three tiers.
+    bare = attrs.evolve(lesson, clinician_box=None)
+    html = clinician_box_html(_SHIPPED, bare)
+    assert [tier for tier, _t, _b in _tier_sections(html)] == ["emergency", "soon", "routine"]
+    assert "<h3>When to see a clinician</h3>" in html
+    assert "tl-clinician-extra" not in html

@@ -263,10 +263,12 @@ QUARTER = 0.25
 
 @st.composite
 def numeric_questions(draw: st.DrawFn) -> NumericQuestion:
+    # As the loader's rules require: both feedback branches can show, so the tolerance
+    # stops short of the minimum and the maximum.
     low = draw(st.integers(-4000, 4000))
-    high = draw(st.integers(low + 1, low + 8000))
-    answer = draw(st.integers(low, high))
-    tolerance = draw(st.integers(1, 400))
+    high = draw(st.integers(low + 4, low + 8000))
+    answer = draw(st.integers(low + 2, high - 2))
+    tolerance = draw(st.integers(1, min(400, answer - low - 1, high - answer - 1)))
     return NumericQuestion(
         answer=answer * QUARTER,
         tolerance=tolerance * QUARTER,

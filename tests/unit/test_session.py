@@ -84,3 +84,33 @@ def test_a_tracker_without_a_sink_grades_only() -> None:
     tracker.submit(QUESTION.id, QUESTION.answer)
     assert tracker.saving_problem() is None
     assert tracker.latest(QUESTION.id) == grade(QUESTION, QUESTION.answer)
+
+
+def test_an_answer_to_an_edited_question_is_not_regraded_on_resume(tmp_path: Path) -> None:
+    import attrs
+
+    from twitchlearn.models import Content
+
+    learner = Learner("Ada", "7B")
+    with SQLiteStore(tmp_path / "p.sqlite3") as store:
+        LearnerSession(CONTENT, learner, store).tracker.submit(QUESTION.id, QUESTION.answer)
+        edited = attrs.evolve(QUESTION, answer=not QUESTION.answer, prompt="Edited?")
+        lesson = CONTENT.course.lesson(QUESTION.lesson)
+        lessons = tuple(
+            attrs.evolve(
+                item,
+                questions=tuple(edited if q.id == QUESTION.id else q for q in item.questions),
+            )
+            if item.id == lesson.id
+            else item
+            for item in CONTENT.course.lessons
+        )
+        course = attrs.evolve(CONTENT.course, lessons=lessons)
+        changed: Content = attrs.evolve(CONTENT, course=course)
+        again = LearnerSession(changed, learner, store)
+        assert again.resume() == 0  # the old answer would now grade wrong: it is not put back
+        assert again.tracker.latest(QUESTION.id) is None
+        same = LearnerSession(CONTENT, learner, store)
+        assert same.resume() == 1
+        (saved,) = store.attempts(learner="Ada")
+        assert saved.question_version == grade(QUESTION, QUESTION.answer).question_version

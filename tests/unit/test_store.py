@@ -519,6 +519,7 @@ def test_version_1_file_is_upgraded_and_keeps_its_attempts(tmp_path: Path) -> No
         (old,) = store.attempts()
         assert old.answer == ["a", "b"]
         assert old.answered_at == T0
+        assert old.question_version == ""  # saved before versions were kept
         store.record("Ann", "7B", "q", ["a"], grade("q", 1.0), now=T0 + timedelta(days=1))
         assert store.review_states("Ann", "7B") == {}  # the review table exists and works
     assert raw_rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]

@@ -226,3 +226,15 @@ def test_dashboard_reports_a_missing_store(tmp_path: Path, course: Course) -> No
 
     dashboard = ClassDashboard(course, tmp_path / "missing.sqlite3", class_code="9B")
     assert "cannot be read" in dashboard.status.value
+
+
+def test_the_guide_says_what_to_do_when_a_learner_is_worried(content: Content) -> None:
+    from twitchlearn.ui.dashboard import guide_plan
+
+    assert content.guide is not None
+    steps = " ".join(content.guide.disclosure)
+    for needed in ("privately", "within the next few days", "999", "116 123", "NHS 111"):
+        assert needed in steps, needed
+    html = guide_plan(content).html
+    assert "If a learner is worried or distressed" in html
+    assert "Samaritans on 116 123" in html

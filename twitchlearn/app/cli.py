@@ -23,6 +23,7 @@ from twitchlearn.errors import ContentError, StoreError
 from twitchlearn.export import TOTAL, export_rows, write_csv
 from twitchlearn.loading import content_dir, read_content
 from twitchlearn.models import Content
+from twitchlearn.rules import uncited_sources
 from twitchlearn.storage import DB_ENV, default_location, open_store
 
 __all__ = ["build_parser", "main"]
@@ -56,6 +57,9 @@ def _check(args: argparse.Namespace) -> int:
         f"OK: {len(course.lessons)} lessons, {len(course.questions)} questions ({by_kind}), "
         f"{len(course.sources)} sources, {', '.join(extras)} in {content_dir(args.directory)}"
     )
+    uncited = uncited_sources(content)
+    if uncited:
+        print(f"Note: nothing in the course cites {len(uncited)} sources: {', '.join(uncited)}")
     return 0
 
 

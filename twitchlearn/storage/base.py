@@ -109,6 +109,7 @@ class NewAttempt:
     correct: bool
     answered_at: datetime  # aware UTC, exactly as format_time will write it
     answered_at_text: str
+    question_version: str
 
 
 def new_attempt(
@@ -140,6 +141,7 @@ def new_attempt(
         correct=grade.correct,
         answered_at=parse_time(when),
         answered_at_text=when,
+        question_version=grade.question_version,
     )
 
 

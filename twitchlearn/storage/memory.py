@@ -61,6 +61,7 @@ class MemoryStore:
                 max_score=new.max_score,
                 correct=new.correct,
                 answered_at=new.answered_at,
+                question_version=new.question_version,
             )
             key = (new.learner, new.class_code, new.question_id)
             after = next_state(

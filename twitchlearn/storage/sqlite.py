@@ -61,6 +61,11 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         ) WITHOUT ROWID
         """,
     ),
+    (
+        # The version (models.question_version) of the question an attempt answered; ''
+        # for attempts saved before versions were kept.
+        "ALTER TABLE attempts ADD COLUMN question_version TEXT NOT NULL DEFAULT ''",
+    ),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
@@ -258,7 +263,8 @@ class SQLiteStore:
             with self._transaction("saving an answer") as db:
                 cursor = db.execute(
                     "INSERT INTO attempts (learner, class_code, question_id, answer, score,"
-                    " max_score, correct, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " max_score, correct, answered_at, question_version)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         new.learner,
                         new.class_code,
@@ -268,6 +274,7 @@ class SQLiteStore:
                         new.max_score,
                         int(new.correct),
                         new.answered_at_text,
+                        new.question_version,
                     ),
                 )
                 attempt_id = cursor.lastrowid
@@ -297,6 +304,7 @@ class SQLiteStore:
             max_score=new.max_score,
             correct=new.correct,
             answered_at=new.answered_at,
+            question_version=new.question_version,
         )
 
     # --- reading -------------------------------------------------------------------------
@@ -327,12 +335,7 @@ class SQLiteStore:
     def latest(self, learner: str, class_code: str) -> dict[str, Attempt]:
         """The last saved attempt at each question `learner` answered in `class_code`."""
         with self._reading("reading attempts") as db:
-            rows = db.execute(
-                "SELECT id, learner, class_code, question_id, answer, score, max_score, correct,"
-                " answered_at FROM attempts WHERE id IN (SELECT max(id) FROM attempts"
-                " WHERE learner = ? AND class_code = ? GROUP BY question_id) ORDER BY id",
-                (learner, class_code),
-            ).fetchall()
+            rows = db.execute(_SELECT_LATEST, (learner, class_code)).fetchall()
         return {row[3]: _attempt(row) for row in rows}
 
     def review_states(self, learner: str, class_code: str) -> dict[str, ReviewState]:
@@ -386,13 +389,29 @@ class SQLiteStore:
 
 _SELECT_ATTEMPTS = (
     "SELECT id, learner, class_code, question_id, answer, score, max_score, correct,"
-    " answered_at FROM attempts"
+    " answered_at, question_version FROM attempts"
+)
+_SELECT_LATEST = (
+    "SELECT id, learner, class_code, question_id, answer, score, max_score, correct,"
+    " answered_at, question_version FROM attempts WHERE id IN (SELECT max(id) FROM attempts"
+    " WHERE learner = ? AND class_code = ? GROUP BY question_id) ORDER BY id"
 )
 
 
 def _attempt(row: tuple[Any, ...]) -> Attempt:
     # The schema's column types (TEXT, REAL, INTEGER NOT NULL) say what each value is.
-    attempt_id, learner, class_code, question_id, answer, score, max_score, correct, when = row
+    (
+        attempt_id,
+        learner,
+        class_code,
+        question_id,
+        answer,
+        score,
+        max_score,
+        correct,
+        when,
+        version,
+    ) = row
     return Attempt(
         id=attempt_id,
         learner=learner,
@@ -403,4 +422,5 @@ def _attempt(row: tuple[Any, ...]) -> Attempt:
         max_score=max_score,
         correct=bool(correct),
         answered_at=parse_time(when),
+        question_version=version,
     )

@@ -2,12 +2,12 @@
 
 Each case (`Content.cases`) gets a card: its title and story, a button that sets
 the explorer's controls to the case (one recompute), a prediction checked against
-`assess(case.factors)` (the level, or "see a clinician" when a warning sign is ticked), the
+`assess(case.factors)` (the level, or the tier of warning signs when one is ticked), the
 case's take-away once checked, and the case's quiz questions. The questions are lesson 7's,
 shown with `QuestionView`, so they are graded and saved by the learner's ProgressTracker
 like any other question.
 
-    explorer = ExplorerView(content.risk_model)
+    explorer = ExplorerView(content.risk_model, content.course.sources)
     CaseStudiesView(explorer, content.cases, session.tracker)   # below it, on the same page
 """
 
@@ -18,39 +18,56 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from twitchlearn.risk import CaseStudy, Level, RiskModel, assess
+from twitchlearn.risk import CaseStudy, Level, RiskModel, Tier, assess
 from twitchlearn.session import ProgressTracker
 from twitchlearn.ui.common import FULL_WIDTH, WIDE_LABEL, safe_callback
 from twitchlearn.ui.explorer import ExplorerView
 from twitchlearn.ui.quiz import QuestionView
 
-__all__ = ["PREDICTIONS", "SEE_CLINICIAN", "CaseCard", "CaseStudiesView", "expected_prediction"]
+__all__ = ["LEVEL_PREDICTIONS", "CaseCard", "CaseStudiesView", "expected_prediction", "predictions"]
 
-SEE_CLINICIAN = "see_clinician"
-
-# What a learner can predict: the four levels, least first, then the override.
-PREDICTIONS: tuple[tuple[str, str], ...] = (
-    ("Less likely than usual", Level.LESS_LIKELY.value),
+# What a learner can predict about how likely ordinary twitches are: the four levels.
+LEVEL_PREDICTIONS: tuple[tuple[str, str], ...] = (
+    ("Fewer triggers than usual", Level.LESS_LIKELY.value),
     ("About as likely as usual", Level.ABOUT_TYPICAL.value),
     ("More likely than usual", Level.MORE_LIKELY.value),
     ("Much more likely than usual", Level.MUCH_MORE_LIKELY.value),
-    ("See a GP or another clinician", SEE_CLINICIAN),
 )
-_PREDICTION_LABELS = {value: label for label, value in PREDICTIONS}
+
+
+def predictions(model: RiskModel) -> tuple[tuple[str, str], ...]:
+    """(label, value) of every prediction: the four levels, then each tier of warning signs
+    in its own words ("Call 999 now", ...), most urgent last so the list reads calm first."""
+    warnings = model.warning_signs
+    tiers = (
+        ()
+        if warnings is None
+        else tuple((warnings.tier(tier).title, tier.value) for tier in reversed(Tier))
+    )
+    return (*LEVEL_PREDICTIONS, *tiers)
 
 
 def expected_prediction(case: CaseStudy, model: RiskModel) -> str:
-    """The right prediction for `case`: SEE_CLINICIAN when a warning sign is ticked, else the
-    level's value (such as "more_likely")."""
+    """The right prediction for `case`: the most urgent tier of the warning signs ticked
+    (such as "soon"), else the level's value (such as "more_likely")."""
     result = assess(case.factors, model)
-    return SEE_CLINICIAN if result.see_clinician else result.level.value
+    return result.tier.value if result.tier is not None else result.level.value
+
+
+def _is_tier(value: str) -> bool:
+    return value in {tier.value for tier in Tier}
 
 
 class CaseCard:
     """One case: story, a button that sets the explorer, a prediction and the questions."""
 
     def __init__(
-        self, case: CaseStudy, explorer: ExplorerView, tracker: ProgressTracker, first_number: int
+        self,
+        case: CaseStudy,
+        explorer: ExplorerView,
+        tracker: ProgressTracker,
+        first_number: int,
+        order_key: str = "",
     ) -> None:
         self.case = case
         self.explorer = explorer
@@ -72,8 +89,9 @@ class CaseCard:
             "</p><p>What will the explorer show?</p>",
             layout=FULL_WIDTH,
         )
+        self.labels = dict((value, label) for label, value in predictions(explorer.model))
         self.prediction = widgets.RadioButtons(
-            options=list(PREDICTIONS),
+            options=list(predictions(explorer.model)),
             value=None,
             description="Your prediction:",
             style=WIDE_LABEL,
@@ -90,7 +108,7 @@ class CaseCard:
         self.check_button.on_click(safe_callback(self._on_check, self._show_error))
         course = tracker.course
         self.questions = [
-            QuestionView(course.questions[qid], tracker, number)
+            QuestionView(course.questions[qid], tracker, number, order_key)
             for number, qid in enumerate(case.question_ids, start=first_number)
         ]
         parts: list[Any] = [
@@ -131,22 +149,32 @@ class CaseCard:
         result = assess(self.case.factors, self.explorer.model)
         expected = expected_prediction(self.case, self.explorer.model)
         right = chosen == expected
-        if result.see_clinician:
+        if result.tier is not None:
             shows = (
-                "advice to see a GP. A warning sign replaces the level, whatever the sliders say."
+                f"“{self.labels[expected]}”. A warning sign replaces the level, whatever the "
+                "sliders say."
             )
         else:
             shows = f"“{result.level_label}”."
         notes: list[str] = []
-        if not right and chosen == SEE_CLINICIAN:
+        if not right and _is_tier(chosen) and not _is_tier(expected):
             notes.append("None of the warning signs applies here, so the explorer shows a level.")
-        elif not right and expected != SEE_CLINICIAN:
+        elif not right and _is_tier(expected) and not _is_tier(chosen):
+            notes.append("A warning sign is ticked, so the explorer says what to do instead.")
+        elif not right and _is_tier(expected):
+            sooner = Tier(expected).rank < Tier(chosen).rank
+            notes.append(
+                "It is more urgent than you predicted."
+                if sooner
+                else "It is less urgent than you predicted."
+            )
+        elif not right:
             closer = "higher" if Level(expected).rank > Level(chosen).rank else "lower"
             notes.append(f"It is {closer} than you predicted.")
         verdict = "Right." if right else "Not quite."
         parts = [
             f'<p class="tl-verdict"><strong>{verdict}</strong> '
-            f"You predicted “{escape(_PREDICTION_LABELS[chosen])}”. "
+            f"You predicted “{escape(self.labels[chosen])}”. "
             f"The explorer shows {escape(shows)}</p>",
             *(f"<p>{escape(note)}</p>" for note in notes),
             f'<p class="tl-takeaway"><strong>Take-away:</strong> {escape(self.case.takeaway)}</p>',
@@ -178,13 +206,15 @@ class CaseStudiesView:
         explorer: ExplorerView,
         studies: tuple[CaseStudy, ...],
         tracker: ProgressTracker,
+        *,
+        order_key: str = "",
     ) -> None:
         self.explorer = explorer
         self.tracker = tracker
         self.cards: list[CaseCard] = []
         number = 1
         for case in studies:
-            card = CaseCard(case, explorer, tracker, number)
+            card = CaseCard(case, explorer, tracker, number, order_key)
             number += len(card.questions)
             self.cards.append(card)
         intro = widgets.HTML(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterable
 from html import escape
@@ -19,7 +20,7 @@ from typing import Any, Final
 
 import ipywidgets as widgets
 
-from twitchlearn.models import Course
+from twitchlearn.models import Course, GlossaryTerm
 
 __all__ = [
     "FRIENDLY_ERROR",
@@ -27,6 +28,7 @@ __all__ = [
     "SAME_TAB",
     "WIDE_LABEL",
     "HtmlBlock",
+    "TermExplainer",
     "bullet_list",
     "link",
     "log",
@@ -99,6 +101,40 @@ def link(href: str, text_html: str, *, css_class: str = "") -> str:
     return f'<a {SAME_TAB} href="{escape(href, quote=True)}"{cls}>{text_html}</a>'
 
 
+class TermExplainer:
+    """Explains each glossary term where it first appears on a page, in brackets after it.
+
+    Case-insensitive, whole words only; later appearances stay plain. One per page, fed the
+    page's texts in reading order.
+    """
+
+    def __init__(self, terms: Iterable[GlossaryTerm]) -> None:
+        self.terms = sorted(terms, key=lambda t: len(t.term), reverse=True)  # "MND" after "MND/ALS"
+        self.explained: list[GlossaryTerm] = []
+
+    def html(self, text: str) -> str:
+        """`text` escaped, with the first appearance of each unexplained term explained."""
+        pending = [t for t in self.terms if t not in self.explained]
+        if not pending:
+            return escape(text)
+        found: list[tuple[int, int, GlossaryTerm]] = []
+        for term in pending:
+            match = re.search(rf"(?<!\w){re.escape(term.term)}(?!\w)", text, re.IGNORECASE)
+            if match and not any(a < match.end() and match.start() < b for a, b, _ in found):
+                found.append((match.start(), match.end(), term))
+        out, at = [], 0
+        for start, end, term in sorted(found, key=lambda item: item[0]):
+            out.append(escape(text[at:start]))
+            out.append(
+                f'<dfn class="tl-term">{escape(text[start:end])}</dfn>'
+                f'<span class="tl-term-meaning"> ({escape(term.meaning.rstrip("."))})</span>'
+            )
+            self.explained.append(term)
+            at = end
+        out.append(escape(text[at:]))
+        return "".join(out)
+
+
 def bullet_list(items: Iterable[str], css_class: str = "") -> str:
     cls = f' class="{css_class}"' if css_class else ""
     return f"<ul{cls}>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"
@@ -109,8 +145,8 @@ def source_list(course: Course, ids: Iterable[str]) -> str:
     for sid in dict.fromkeys(ids):  # keep order, drop repeats
         source = course.sources[sid]
         text = escape(source.citation())
-        if source.url:
-            url = escape(source.url, quote=True)
+        if source.link:
+            url = escape(source.link, quote=True)
             text += f' <a href="{url}" target="_blank" rel="noopener">{url}</a>'
         items.append(f'<li id="source-{escape(sid, quote=True)}">{text}</li>')
     return '<ol class="tl-sources">' + "".join(items) + "</ol>"

@@ -257,6 +257,9 @@ def guide_plan(content: Content | None = None) -> HtmlBlock:
         + f"<p>A plan for one class of {total} minutes.</p>"
         + _table(("Time", "Activity", "What to do"), rows)
         + disclaimer
+        + '<aside class="tl-clinician"><h3>If a learner is worried or distressed</h3>'
+        + bullet_list(content.guide.disclosure)
+        + "</aside>"
     )
 
 

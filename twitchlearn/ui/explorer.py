@@ -4,10 +4,12 @@ All scoring happens in the kernel with `twitchlearn.risk.assess`; the browser ge
 control values, one bar chart of each factor's points (a plain plotly figure drawn by
 plotly.js, `twitchlearn.ui.chart`: the kernel never imports plotly), and the same thing in
 words (`tl-explorer-summary`) for screen readers. Any ticked warning sign replaces the
-level with the model's advice to see a GP (`tl-override`, role="alert").
+level with what to do, in the words of the most urgent tier ticked (`tl-override`,
+role="alert": call 999, see a GP within days, or see a GP).
 
-    ExplorerView(model)     # the explorer for a risk model (twitchlearn.pages.ExplorerPage
-                            # puts it on a page with the case studies that drive it)
+    ExplorerView(model, sources)   # the explorer for a risk model; the course's sources
+                                   # give the titles it names (ui.pages.ExplorerPage puts it
+                                   # on a page with the case studies that drive it)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from twitchlearn.models import Source
 from twitchlearn.risk import (
     INPUT_RANGES,
     Assessment,
@@ -63,8 +66,9 @@ def _points(n: int) -> str:
 class ExplorerView:
     """The interactive explorer. Display it (it is the last value of a cell) or use `.widget`."""
 
-    def __init__(self, model: RiskModel) -> None:
+    def __init__(self, model: RiskModel, sources: Mapping[str, Source] | None = None) -> None:
         self.model = model
+        self.sources = sources  # the course's, for the titles the summary names
         self.presets: dict[str, Preset] = presets(self.model)
         self._applying = False  # set while a preset changes many controls at once
         self.updates = 0  # how many times the chart and summary were recomputed
@@ -85,7 +89,16 @@ class ExplorerView:
             widgets.IntSlider, "stress", "Stress or anxiety (0 to 10)", step=1, cls="tl-stress"
         )
         self.alcohol = self._slider(
-            widgets.IntSlider, "alcohol_drinks", "Alcohol (drinks a day)", step=1, cls="tl-alcohol"
+            widgets.IntSlider,
+            "alcohol_units",
+            "Alcohol (UK units a week)",
+            step=1,
+            cls="tl-alcohol",
+        )
+        alcohol_marks = "".join(f"<li>{escape(m.label)}</li>" for m in factors.alcohol.marks)
+        self.alcohol_marks = widgets.HTML(
+            '<div class="tl-marks">A unit is half a pint of ordinary beer or a single measure '
+            f"of spirits.<ul>{alcohol_marks}</ul></div>"
         )
         marks = "".join(f"<li>{escape(m.label)}</li>" for m in factors.caffeine.marks)
         self.caffeine_marks = widgets.HTML(
@@ -150,7 +163,7 @@ class ExplorerView:
             control.observe(on_change, names="value")
 
         self.widget = self._layout()
-        self.summary.value = summary_html(first)
+        self.summary.value = summary_html(first, self.sources)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -238,8 +251,9 @@ class ExplorerView:
         flags = widgets.VBox(
             [
                 heading(
-                    "<h3>Warning signs</h3><p>Tick any that you have. Any tick means: see a GP,"
-                    " whatever the sliders say.</p>"
+                    "<h3>Warning signs</h3><p>Tick any that you have. Any tick means: get"
+                    " checked, whatever the sliders say. The most urgent sign ticked says how"
+                    " soon.</p>"
                 ),
                 *self.red_flags.values(),
             ]
@@ -253,6 +267,7 @@ class ExplorerView:
                 self.sleep,
                 self.stress,
                 self.alcohol,
+                self.alcohol_marks,
                 self.hydration,
                 self.exercise,
                 heading("<h4>Medicines you take</h4>"),
@@ -287,7 +302,7 @@ class ExplorerView:
             caffeine_mg=self.caffeine.value,
             sleep_hours=self.sleep.value,
             stress=self.stress.value,
-            alcohol_drinks=self.alcohol.value,
+            alcohol_units=self.alcohol.value,
             hydration=self.hydration.value,
             exercise=self.exercise.value,
             medications=[m for m, box in self.medications.items() if box.value],
@@ -301,7 +316,7 @@ class ExplorerView:
             self.caffeine.value = round(factors.caffeine_mg)
             self.sleep.value = factors.sleep_hours
             self.stress.value = round(factors.stress)
-            self.alcohol.value = round(factors.alcohol_drinks)
+            self.alcohol.value = round(factors.alcohol_units)
             self.hydration.value = factors.hydration
             self.exercise.value = factors.exercise
             for medication, box in self.medications.items():
@@ -331,7 +346,7 @@ class ExplorerView:
         """Assess the current controls; redraw the chart in place and rewrite the summary."""
         result = assess(self.factors(), self.model)
         self.chart.show(self._figure(result), chart_text(result))
-        self.summary.value = summary_html(result)
+        self.summary.value = summary_html(result, self.sources)
         self.error.value = ""
         self.updates += 1
 
@@ -360,20 +375,29 @@ def _bar_values(result: Assessment) -> dict[str, Any]:
     }
 
 
+def _sources_sentence(ids: tuple[str, ...], titles: Mapping[str, str]) -> str:
+    named = [titles[sid] for sid in ids if sid in titles]
+    return f" Sources: {escape('; '.join(named))}." if named else ""
+
+
 def chart_text(result: Assessment) -> str:
     """The chart in plain text (where no plotly renderer is installed)."""
     bars = "; ".join(f"{c.label}: {_points(c.points)}" for c in result.contributions)
     return f"{_chart_title(result)}. {bars}."
 
 
-def summary_html(result: Assessment) -> str:
-    """The assessment in words: the override or the level, then each factor that adds points."""
+def summary_html(result: Assessment, sources: Mapping[str, Source] | None = None) -> str:
+    """The assessment in words: the override or the level, then each factor that adds points,
+    with the titles of its sources (`sources`: the course's, by id)."""
+    titles = {} if sources is None else {sid: s.title for sid, s in sources.items()}
     parts: list[str] = []
-    if result.see_clinician and result.override_message is not None:
+    if result.see_clinician and result.override_message is not None and result.tier is not None:
+        title = result.override_title or ""
+        rest = result.override_message.removeprefix(f"{title}.").strip()
         parts.append(
-            '<div class="tl-override" role="alert">'
-            "<h3>See a GP or another clinician</h3>"
-            f"<p><strong>{escape(result.override_message)}</strong></p></div>"
+            f'<div class="tl-override tl-tier-{result.tier.value}" role="alert">'
+            f'<h3 class="tl-override-title">{escape(title)}</h3>'
+            f"<p>{escape(rest)}</p></div>"
         )
         parts.append("<h4>What the sliders add (this does not change the advice above)</h4>")
     else:
@@ -386,8 +410,9 @@ def summary_html(result: Assessment) -> str:
     if adding:
         rows = "".join(
             f"<li><strong>{escape(c.label)} ({escape(c.value)}): {_points(c.points)}.</strong> "
-            f"{escape(c.sentence)} <em>Evidence: {escape(c.evidence_label)}.</em> "
-            f"Sources: {escape(', '.join(c.sources))}.</li>"
+            f"{escape(c.sentence)} <em>Evidence: {escape(c.evidence_label)}.</em>"
+            + _sources_sentence(c.sources, titles)
+            + "</li>"
             for c in adding
         )
         parts.append(f"<ul>{rows}</ul>")

@@ -13,13 +13,14 @@ from html import escape
 import ipywidgets as widgets
 
 from twitchlearn.identity import Learner
-from twitchlearn.models import Course, Lesson
+from twitchlearn.models import Content, Course, Lesson
 from twitchlearn.session import LearnerSession, kernel_session
 from twitchlearn.site import EXPLORER_PAGE, REVIEW_PAGE, START_PAGE, lesson_page
 from twitchlearn.ui.cases import CaseStudiesView
 from twitchlearn.ui.common import (
     WIDE_LABEL,
     HtmlBlock,
+    TermExplainer,
     bullet_list,
     link,
     page_head,
@@ -29,7 +30,7 @@ from twitchlearn.ui.common import (
 from twitchlearn.ui.explorer import ExplorerView
 from twitchlearn.ui.quiz import QuizView
 
-__all__ = ["ExplorerPage", "LessonPage", "StartPage"]
+__all__ = ["ExplorerPage", "LessonPage", "StartPage", "clinician_box_html"]
 
 
 def _nav(course: Course, lesson: Lesson | None, query: str) -> str:
@@ -58,6 +59,39 @@ def _nav(course: Course, lesson: Lesson | None, query: str) -> str:
     return '<nav class="tl-nav" aria-label="Lessons">' + "".join(links) + "</nav>"
 
 
+def clinician_box_html(content: Content, lesson: Lesson) -> str:
+    """'When to see a clinician': the course's three tiers of warning signs, most urgent
+    first, each in its own words; the eyelid signs where the lesson asks for them; then
+    what only this lesson adds. "" for a course with neither tiers nor a box."""
+    box = lesson.clinician_box
+    warnings = content.warning_signs
+    if warnings is None and box is None:
+        return ""
+    title = box.title if box is not None else "When to see a clinician"
+    parts = [f'<aside class="tl-clinician" aria-label="{escape(title, quote=True)}">']
+    parts.append(f"<h3>{escape(title)}</h3>")
+    if warnings is not None:
+        for tier, words in warnings.tiers():
+            parts.append(
+                f'<section class="tl-tier tl-tier-{tier.value}"><h4>{escape(words.title)}</h4>'
+                + bullet_list(words.signs)
+                + f"<p>{escape(words.action)}"
+                + (f" {escape(words.reassurance)}" if words.reassurance else "")
+                + "</p></section>"
+            )
+        if box is not None and box.eyelid:
+            eyelid = warnings.eyelid
+            parts.append(
+                f'<section class="tl-tier tl-eyelid"><h4>{escape(eyelid.title)}</h4>'
+                + bullet_list(eyelid.signs)
+                + "</section>"
+            )
+    if box is not None and box.items:
+        parts.append(bullet_list(box.items, "tl-clinician-extra"))
+    parts.append("</aside>")
+    return "".join(parts)
+
+
 class LessonPage:
     """One lesson, shown part by part from the notebook's cells."""
 
@@ -67,6 +101,8 @@ class LessonPage:
         self.course = self.session.course
         self.lesson = self.course.lesson(lesson_id)
         self.query = self.session.learner.query()
+        # Glossary terms are explained where they first appear: overview, then the sections.
+        self.terms = TermExplainer(self.session.content.glossary)
 
     def header(self) -> HtmlBlock:
         lesson = self.lesson
@@ -79,7 +115,7 @@ class LessonPage:
         )
 
     def overview(self) -> HtmlBlock:
-        return HtmlBlock(f'<p class="tl-overview">{escape(self.lesson.overview)}</p>')
+        return HtmlBlock(f'<p class="tl-overview">{self.terms.html(self.lesson.overview)}</p>')
 
     def objectives(self) -> HtmlBlock:
         return HtmlBlock(bullet_list(self.lesson.objectives, "tl-objectives"))
@@ -87,9 +123,12 @@ class LessonPage:
     def body(self) -> HtmlBlock:
         parts = []
         for section in self.lesson.sections:
-            cites = ", ".join(link(f"#source-{s}", escape(s)) for s in section.sources)
+            cites = "; ".join(
+                link(f"#source-{s}", escape(self.course.sources[s].title)) for s in section.sources
+            )
             parts.append(
-                f"<section><h3>{escape(section.heading)}</h3><p>{escape(section.body)}</p>"
+                f"<section><h3>{escape(section.heading)}</h3>"
+                f"<p>{self.terms.html(section.body)}</p>"
                 + (f'<p class="tl-cite">Sources: {cites}</p>' if cites else "")
                 + "</section>"
             )
@@ -99,17 +138,11 @@ class LessonPage:
                 + bullet_list(self.lesson.unknowns)
                 + "</aside>"
             )
-        box = self.lesson.clinician_box
-        if box is not None:
-            parts.append(
-                f'<aside class="tl-clinician" role="note"><h3>{escape(box.title)}</h3>'
-                + bullet_list(box.items)
-                + "</aside>"
-            )
+        parts.append(clinician_box_html(self.session.content, self.lesson))
         return HtmlBlock("".join(parts))
 
     def quiz(self) -> QuizView:
-        return QuizView(self.lesson.id, self.tracker)
+        return QuizView(self.lesson.id, self.tracker, self.session.learner.order_key)
 
     def summary(self) -> HtmlBlock:
         return HtmlBlock(
@@ -150,6 +183,15 @@ class LessonPage:
             ids.extend(section.sources)
         for question in self.lesson.questions:
             ids.extend(question.sources)
+        box = self.lesson.clinician_box
+        warnings = self.session.content.warning_signs
+        if warnings is not None:  # the warning signs box is on every lesson page
+            for _tier, words in warnings.tiers():
+                ids.extend(words.sources)
+            if box is not None and box.eyelid:
+                ids.extend(warnings.eyelid.sources)
+        if box is not None:
+            ids.extend(box.sources)
         return HtmlBlock(source_list(self.course, ids))
 
 
@@ -253,7 +295,7 @@ class ExplorerPage:
             raise LookupError(
                 "This course has no explorer: its content folder has no risk_model.yaml."
             )
-        self.explorer = ExplorerView(model)
+        self.explorer = ExplorerView(model, self.session.course.sources)
 
     def header(self) -> HtmlBlock:
         query = self.session.learner.query()
@@ -276,4 +318,9 @@ class ExplorerPage:
     def cases(self) -> CaseStudiesView | HtmlBlock:
         if not self.session.content.cases:
             return HtmlBlock("")
-        return CaseStudiesView(self.explorer, self.session.content.cases, self.session.tracker)
+        return CaseStudiesView(
+            self.explorer,
+            self.session.content.cases,
+            self.session.tracker,
+            order_key=self.session.learner.order_key,
+        )

@@ -15,7 +15,9 @@ import ipywidgets as widgets
 
 from twitchlearn.errors import AnswerError
 from twitchlearn.models import (
+    Choice,
     MatchingQuestion,
+    MatchItem,
     MultipleSelectQuestion,
     NumericQuestion,
     Question,
@@ -24,6 +26,7 @@ from twitchlearn.models import (
 )
 from twitchlearn.scoring import RIGHT_FEEDBACK, Grade
 from twitchlearn.session import ProgressTracker
+from twitchlearn.shuffle import key_order, shown_order
 from twitchlearn.ui.common import FULL_WIDTH, WIDE_LABEL, safe_callback
 
 __all__ = ["QuestionView", "QuizView", "question_view"]
@@ -34,9 +37,27 @@ _NOT_CHOSEN = ""  # the value of a matching dropdown before the learner picks
 class QuestionView:
     """A question with its input controls, a Check answer button, feedback and Try again."""
 
-    def __init__(self, question: Question, tracker: ProgressTracker, number: int) -> None:
+    def __init__(
+        self, question: Question, tracker: ProgressTracker, number: int, order_key: str = ""
+    ) -> None:
         self.question = question
         self.tracker = tracker
+        # Options in the order this learner sees them (twitchlearn.shuffle): the same on
+        # every visit, different between learners and questions.
+        self.choices: tuple[Choice, ...] = ()
+        self.rights: tuple[MatchItem, ...] = ()
+        if isinstance(question, SingleChoiceQuestion):
+            key = next(i for i, c in enumerate(question.choices) if c.correct)
+            singles = [q.id for q in tracker.course.questions.values() if q.kind == question.kind]
+            slot = singles.index(question.id) if question.id in singles else 0
+            order = key_order(order_key, question.id, len(question.choices), key, slot)
+            self.choices = tuple(question.choices[i] for i in order)
+        elif isinstance(question, MultipleSelectQuestion):
+            order = shown_order(order_key, question.id, len(question.choices))
+            self.choices = tuple(question.choices[i] for i in order)
+        elif isinstance(question, MatchingQuestion):
+            order = shown_order(order_key, question.id, len(question.right))
+            self.rights = tuple(question.right[i] for i in order)
         self.prompt = widgets.HTML(
             f'<p class="tl-prompt"><strong>Question {number}.</strong> '
             f"{escape(question.prompt)}</p>"
@@ -82,7 +103,7 @@ class QuestionView:
         if isinstance(q, SingleChoiceQuestion):
             return [
                 widgets.RadioButtons(
-                    options=[(c.text, c.id) for c in q.choices],
+                    options=[(c.text, c.id) for c in self.choices],
                     value=None,
                     description="Your answer:",
                     layout=FULL_WIDTH,
@@ -101,7 +122,7 @@ class QuestionView:
         if isinstance(q, MultipleSelectQuestion):
             return [
                 widgets.Checkbox(value=False, description=c.text, indent=False, layout=FULL_WIDTH)
-                for c in q.choices
+                for c in self.choices
             ]
         if isinstance(q, NumericQuestion):
             return [
@@ -118,7 +139,7 @@ class QuestionView:
             widgets.Dropdown(
                 # A real first option, not value=None: None leaves the <select> with no
                 # selected index, and the first arrow key a learner presses is lost on it.
-                options=[("Choose a match", _NOT_CHOSEN), *((r.text, r.id) for r in q.right)],
+                options=[("Choose a match", _NOT_CHOSEN), *((r.text, r.id) for r in self.rights)],
                 value=_NOT_CHOSEN,
                 description=left.text,
                 style=WIDE_LABEL,
@@ -136,7 +157,7 @@ class QuestionView:
                 raise AnswerError("Pick an answer first.")
             return value
         if isinstance(q, MultipleSelectQuestion):
-            picked = [c.id for c, box in zip(q.choices, self.controls, strict=True) if box.value]
+            picked = [c.id for c, box in zip(self.choices, self.controls, strict=True) if box.value]
             if not picked:
                 raise AnswerError("Tick at least one option first.")
             return picked
@@ -163,7 +184,7 @@ class QuestionView:
         if isinstance(q, SingleChoiceQuestion | TrueFalseQuestion):
             self.controls[0].value = answer
         elif isinstance(q, MultipleSelectQuestion) and isinstance(answer, list | tuple | set):
-            for choice, box in zip(q.choices, self.controls, strict=True):
+            for choice, box in zip(self.choices, self.controls, strict=True):
                 box.value = choice.id in answer
         elif isinstance(q, NumericQuestion) and isinstance(answer, int | float):
             self.controls[0].value = f"{answer:g}"
@@ -236,7 +257,7 @@ class QuestionView:
 class QuizView:
     """All questions of a lesson, with a progress bar for the lesson and for the course."""
 
-    def __init__(self, lesson_id: str, tracker: ProgressTracker) -> None:
+    def __init__(self, lesson_id: str, tracker: ProgressTracker, order_key: str = "") -> None:
         self.tracker = tracker
         self.lesson = tracker.course.lesson(lesson_id)
         self.lesson_bar = widgets.FloatProgress(
@@ -249,7 +270,8 @@ class QuizView:
         self.course_text = widgets.HTML()
         self.saving = widgets.HTML()  # says so when answers are not being saved
         self.questions = [
-            QuestionView(q, tracker, n) for n, q in enumerate(self.lesson.questions, start=1)
+            QuestionView(q, tracker, n, order_key)
+            for n, q in enumerate(self.lesson.questions, start=1)
         ]
         self._refresh()
         tracker.on_change(self._refresh)

@@ -187,7 +187,7 @@ class ReviewView:
             parts.append(heading)
             for question in questions:
                 number += 1
-                view = QuestionView(question, self.tracker, number)
+                view = QuestionView(question, self.tracker, number, self.session.learner.order_key)
                 view.reset()  # the tracker may have put back the earlier wrong answer
                 self.questions.append(view)
                 parts.append(view.widget)
