@@ -84,7 +84,9 @@ class VoilaServer(ServerProcess):
 
     name = "Voila"
 
-    def __init__(self, tmp: Path, *args: str, db: Path | None = None) -> None:
+    def __init__(
+        self, tmp: Path, *args: str, db: Path | None = None, cwd: Path | None = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = tmp / f"voila-{self.port}.log"
@@ -103,6 +105,7 @@ class VoilaServer(ServerProcess):
             stdout=self._log,
             stderr=subprocess.STDOUT,
             env=env,
+            cwd=cwd,
             start_new_session=True,
         )
         # A static file: asking for a notebook would start a kernel.

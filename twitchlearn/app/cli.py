@@ -7,6 +7,7 @@ Every command that reads content takes the same folder: the one given (`check DI
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from twitchlearn.app.defaults import (
 )
 from twitchlearn.attempts import POLICIES
 from twitchlearn.errors import ContentError, StoreError
-from twitchlearn.export import TOTAL, export_rows, write_csv
+from twitchlearn.export import COLUMNS, TOTAL, ExportRow, export_rows, write_csv
 from twitchlearn.loading import content_dir, read_content
 from twitchlearn.models import Content
 from twitchlearn.rules import uncited_sources
@@ -84,22 +85,81 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     location = args.db or default_location()
-    if "://" not in location and not Path(location).expanduser().exists():
-        print(f"twitchlearn export: no progress database at {location}", file=sys.stderr)
-        return 1
+    database = None if "://" in location else Path(location).expanduser()
+    if database is not None and not database.exists():
+        return _fail("export", f"no progress database at {location}")
+    out = Path(args.out)
+    refusal = _refuse_output(out, database, force=args.force)
+    if refusal is not None:
+        return _fail("export", refusal)
     try:
         content = read_content(content_dir(args.content))
         with open_store(location, read_only=True) as store:
+            known = store.class_codes()
+            if args.class_code not in known:
+                classes = ", ".join(repr(code) for code in known) or "none yet"
+                return _fail(
+                    "export",
+                    f"no answers saved for class {args.class_code!r}; the classes with "
+                    f"answers are: {classes}",
+                )
             rows = export_rows(store, content.course, args.class_code, args.policy)
     except (ContentError, StoreError) as exc:
-        print(f"twitchlearn export: {exc}", file=sys.stderr)
-        return 1
-    write_csv(rows, args.out)
+        return _fail("export", str(exc))
+    try:
+        _write_atomically(rows, out)
+    except OSError as exc:
+        return _fail("export", f"cannot write {out}: {exc.strerror or exc}")
     learners = sum(1 for row in rows if row.question_id == TOTAL)
-    print(
-        f"Wrote {len(rows)} rows for {learners} learners of class {args.class_code!r} to {args.out}"
-    )
+    print(f"Wrote {len(rows)} rows for {learners} learners of class {args.class_code!r} to {out}")
     return 0
+
+
+def _fail(command: str, message: str) -> int:
+    """One plain line on stderr, and the exit code of a command that did not do its work."""
+    print(f"twitchlearn {command}: {message}", file=sys.stderr)
+    return 1
+
+
+def _refuse_output(out: Path, database: Path | None, *, force: bool) -> str | None:
+    """Why `out` must not be written, or None. Never the database (or its WAL files), never
+    a folder, never a file that is not an earlier export; an earlier export needs --force."""
+    if database is not None:
+        guarded = [database, Path(f"{database}-wal"), Path(f"{database}-shm")]
+        if any(out.resolve() == path.resolve() for path in guarded):
+            return f"{out} is the progress database; choose another --out"
+    if out.is_dir():
+        return f"{out} is a folder; give the name of a CSV file to write"
+    if not out.parent.is_dir():
+        return f"the folder {out.parent} does not exist; create it or choose another --out"
+    if out.exists():
+        if not out.is_file():  # a device such as /dev/full, a pipe: never read or written
+            return f"{out} is not a regular file; give the name of a CSV file to write"
+        if not _is_export(out):
+            return f"{out} exists and is not an earlier export; choose another --out"
+        if not force:
+            return f"{out} exists; add --force to write over it"
+    return None
+
+
+def _is_export(path: Path) -> bool:
+    """Whether `path` starts with an export's header (this version's, or an earlier one's)."""
+    try:
+        with path.open(encoding="utf-8", newline="") as file:
+            return file.readline().startswith(",".join(COLUMNS[:3]) + ",")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _write_atomically(rows: list[ExportRow], out: Path) -> None:
+    """Write the CSV beside `out`, then move it into place: a failed write (disk full, no
+    permission) never leaves half a file where a gradebook expects a whole one."""
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        write_csv(rows, partial)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _notebooks(args: argparse.Namespace) -> int:
@@ -178,6 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="which attempt counts for each question (default: best)",
     )
     export.add_argument("--db", help=f"the progress database (default: {DB_ENV} or per user)")
+    export.add_argument(
+        "--force", action="store_true", help="write over an earlier export at --out"
+    )
     export.add_argument("--content", help=_CONTENT_HELP)
     export.set_defaults(run=_export)
 
@@ -191,7 +254,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    # A class code may start with a dash ("--class -2+3"): argparse would take it for an
+    # option, so it is joined to its option ("--class=-2+3").
+    for index in range(len(words) - 1):
+        if words[index] == "--class" and words[index + 1].startswith("-"):
+            words[index : index + 2] = [f"--class={words[index + 1]}"]
+            break
+    args = build_parser().parse_args(words)
     result: int = args.run(args)
     return result
 

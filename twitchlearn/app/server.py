@@ -8,6 +8,8 @@ What it changes in Voila 0.5, and why:
   notebooks are written from the loaded content into a temporary folder when the server
   starts (`twitchlearn.app.notebooks`), and the kernels get the same folder through
   TWITCHLEARN_CONTENT. Voila's root holds nothing else: no teacher notebooks, no files.
+- It reads no voila.json or voila.py: not from the folder it starts in, not from the user's
+  Jupyter paths. The settings here are the settings.
 - `/` opens the start page instead of a file list.
 - The page handler sets the `_xsrf` cookie. Voila's page sends it with the shutdown beacon
   when a tab closes; without the cookie the beacon gets 403 and the kernel lives on.
@@ -259,6 +261,10 @@ def voila_config(
 ) -> Config:
     """The production settings: set here, not left to whoever starts the server."""
     c = Config()
+    # No voila.json or voila.py from the working folder or the user's Jupyter paths: Voila
+    # reads them after this config and lets them win (a voila.json in the folder where the
+    # server started once made it listen on 0.0.0.0, and a voila.py ran its code).
+    c.Voila.config_file_paths = []
     c.Voila.ip = "127.0.0.1"  # `--ip` is ignored by Voila 0.5; the trait is not
     c.Voila.port = port
     c.Voila.open_browser = open_browser
