@@ -118,21 +118,49 @@ class TermExplainer:
         if not pending:
             return escape(text)
         found: list[tuple[int, int, GlossaryTerm]] = []
-        for term in pending:
+        taken: list[tuple[int, int]] = []  # spans of terms found, explained here or not
+        for term in pending:  # longest first: "motor neurone disease" before "motor neurone"
             match = re.search(rf"(?<!\w){re.escape(term.term)}(?!\w)", text, re.IGNORECASE)
-            if match and not any(a < match.end() and match.start() < b for a, b, _ in found):
-                found.append((match.start(), match.end(), term))
+            if match is None or any(a < match.end() and match.start() < b for a, b in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            if _explained_here(text, match.start(), match.end()):
+                self.explained.append(term)  # the lesson says it itself: nothing to add
+                continue
+            found.append((match.start(), match.end(), term))
         out, at = [], 0
         for start, end, term in sorted(found, key=lambda item: item[0]):
             out.append(escape(text[at:start]))
             out.append(
                 f'<dfn class="tl-term">{escape(text[start:end])}</dfn>'
-                f'<span class="tl-term-meaning"> ({escape(term.meaning.rstrip("."))})</span>'
+                f'<span class="tl-term-meaning"> ({escape(_as_aside(term.meaning))})</span>'
             )
             self.explained.append(term)
             at = end
         out.append(escape(text[at:]))
         return "".join(out)
+
+
+def _as_aside(meaning: str) -> str:
+    """A meaning as it reads in brackets: no closing full stop, a small first letter
+    (unless it starts with an abbreviation, such as "NHS")."""
+    text = meaning.strip().rstrip(".")
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def _explained_here(text: str, start: int, end: int) -> bool:
+    """Whether the text already explains the word at start..end: it stands in brackets,
+    brackets follow it ("motor neurone disease (MND)"), or the text names it ("called X",
+    "benign fasciculation syndrome, or BFS")."""
+    before, after = text[:start].rstrip(), text[end:].lstrip()
+    return (
+        before.endswith("(")
+        or after.startswith("(")
+        or re.search(r"(\b(called|call it|call it a|call it an|known as)|, or)\s*$", before, re.I)
+        is not None
+    )
 
 
 def bullet_list(items: Iterable[str], css_class: str = "") -> str:
