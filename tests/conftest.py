@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -32,3 +33,12 @@ def content_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def small_course(content_dir: Path) -> Course:
     return read_content(content_dir).course
+
+
+@pytest.fixture(autouse=True, scope="session")
+def content_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Checked content folders are cached per user (twitchlearn.loading); the tests, and the
+    servers and kernels they start, keep theirs in a folder of their own."""
+    folder = tmp_path_factory.mktemp("content-cache")
+    os.environ["TWITCHLEARN_CACHE"] = str(folder)
+    return folder

@@ -27,10 +27,13 @@ the TWITCHLEARN_CONTENT environment variable, else the course shipped in the pac
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
+import hashlib
 import math
 import os
+import pickle
 import re
 import typing
 from collections.abc import Iterable, Iterator, Mapping
@@ -42,13 +45,6 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-)
 
 from twitchlearn import rules
 from twitchlearn.errors import ContentError, ContentProblem
@@ -135,7 +131,56 @@ def load_course(directory: str | os.PathLike[str] | None = None) -> Course:
 
 @functools.cache
 def _load_cached(resolved: str) -> Content:
-    return read_content(resolved)
+    """Read once per process; across processes (each Voila page is a new kernel) a checked
+    folder is kept as a pickle in the user's cache, keyed by the bytes of every YAML file
+    and of the code that reads them, so any change to either reads the folder again."""
+    root = Path(resolved)
+    cache = _cache_file(root)
+    if cache is not None:
+        try:
+            cached = pickle.loads(cache.read_bytes())  # noqa: S301 (our own cache, per user)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            cached = None
+        if isinstance(cached, Content):
+            return cached
+    content = read_content(root)
+    if cache is not None:
+        with contextlib.suppress(OSError):  # no cache, or a read-only one: just slower
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache.with_suffix(f".{os.getpid()}.partial")
+            partial.write_bytes(pickle.dumps(content))
+            os.replace(partial, cache)
+    return content
+
+
+CACHE_ENV: Final = "TWITCHLEARN_CACHE"
+
+
+def _cache_file(root: Path) -> Path | None:
+    """Where the checked copy of `root` is kept, or None (TWITCHLEARN_CACHE=off)."""
+    where = os.environ.get(CACHE_ENV, "").strip()
+    if where == "off":
+        return None
+    if not where:
+        base = os.environ.get("XDG_CACHE_HOME", "").strip()
+        home = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+        where = str(home / "twitchlearn")
+    digest = hashlib.sha256(str(root).encode())
+    code = Path(__file__).parent
+    try:
+        files = sorted(root.rglob("*.yaml")) + [code / f for f in _CODE_FILES]
+        for path in files:
+            digest.update(
+                str(path.relative_to(root) if path.is_relative_to(root) else path.name).encode()
+            )
+            digest.update(path.read_bytes())
+    except OSError:
+        return None
+    return Path(where) / f"content-{digest.hexdigest()[:24]}.pickle"
+
+
+# The modules whose code decides what a folder reads as: a change to any reads it again.
+_CODE_FILES: Final = ("loading.py", "rules.py", "models.py", "risk.py", "errors.py")
 
 
 def read_content(directory: str | os.PathLike[str]) -> Content:
@@ -354,9 +399,13 @@ class _Reader:
                 )
                 return None
             text = path.read_text(encoding="utf-8")
-            if not self.plain_yaml(relative, text):
+            try:
+                data = YAML(typ="rt").load(text)
+            except RecursionError:  # the reader itself recurses, level by level
+                self._too_deep(relative, None)
                 return None
-            data = YAML(typ="rt").load(text)
+            if not self.plain_yaml(relative, data):
+                return None
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             self.problem(
@@ -378,33 +427,39 @@ class _Reader:
         self.raw[relative] = data
         return data
 
-    def plain_yaml(self, relative: str, text: str) -> bool:
-        """Whether `text` has no aliases and no deeper nesting than MAX_DEPTH (read as
-        events, before anything is built). Reports the first line that breaks either."""
-        depth = 0
-        for event in YAML(typ="rt").parse(text):
-            line = event.start_mark.line + 1 if event.start_mark is not None else None
-            if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+    def plain_yaml(self, relative: str, data: Any) -> bool:
+        """Whether `data` (as read) uses no aliases and nests no deeper than MAX_DEPTH.
+        An alias is a container reached twice: ruamel.yaml shares it rather than copying,
+        so it costs nothing to read, but everything that walks the data would expand it."""
+        seen: set[int] = set()
+        stack: list[tuple[Any, int]] = [(data, 1)]
+        while stack:
+            node, depth = stack.pop()
+            if not isinstance(node, Mapping | list):
+                continue
+            if id(node) in seen:
                 self.problem(
                     relative,
                     "YAML anchors and aliases (& and *) are not used in course files",
                     "write the value out in full where it is needed",
-                    line=line,
+                    line=_own_line(node),
                 )
                 return False
-            if isinstance(event, MappingStartEvent | SequenceStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    self.problem(
-                        relative,
-                        f"the data is nested more than {MAX_DEPTH} levels deep",
-                        "check the indentation: course files are a few levels deep",
-                        line=line,
-                    )
-                    return False
-            elif isinstance(event, MappingEndEvent | SequenceEndEvent):
-                depth -= 1
+            seen.add(id(node))
+            if depth > MAX_DEPTH:
+                self._too_deep(relative, _own_line(node))
+                return False
+            children = node.values() if isinstance(node, Mapping) else node
+            stack.extend((child, depth + 1) for child in children)
         return True
+
+    def _too_deep(self, relative: str, line: int | None) -> None:
+        self.problem(
+            relative,
+            f"the data is nested more than {MAX_DEPTH} levels deep",
+            "check the indentation: course files are a few levels deep",
+            line=line,
+        )
 
     def structure(
         self, data: Any, cls: type[_T], file: str, *, where: str = "", base: str = ""

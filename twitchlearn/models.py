@@ -189,8 +189,16 @@ def question_version(question: Question) -> str:
     """A short hash of everything in `question` (its text, options, key, feedback). A saved
     attempt keeps the version it answered, so an edited question never re-grades old
     answers silently (twitchlearn.attempts, the export and the teacher views say so)."""
+    known = _VERSIONS.get(id(question))
+    if known is not None and known[0] is question:
+        return known[1]
     text = json.dumps(attrs.asdict(question), sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    _VERSIONS[id(question)] = (question, version)  # questions are frozen: worked out once
+    return version
+
+
+_VERSIONS: dict[int, tuple[Question, str]] = {}
 
 
 @attrs.frozen(kw_only=True)

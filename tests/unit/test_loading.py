@@ -7,8 +7,11 @@ the one-line problem names the file, the lesson or question, the field and the f
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -826,3 +829,36 @@ def test_a_source_cited_nowhere_is_listed(content_dir: Path) -> None:
     uncited = uncited_sources(read_content(content_dir))  # one lesson, every shipped source
     assert uncited
     assert "nhs-twitches" not in uncited  # lesson 1 cites it
+
+
+def _lesson_title_in_a_new_process(folder: Path, cache: Path) -> str:
+    code = (
+        "from twitchlearn.loading import load_content; "
+        f"print(load_content({str(folder)!r}).course.lessons[0].title)"
+    )
+    env = {**os.environ, "TWITCHLEARN_CACHE": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_a_checked_folder_is_cached_until_a_file_changes(content_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    title = read_content(content_dir).course.lessons[0].title
+    assert _lesson_title_in_a_new_process(content_dir, cache) == title
+    (cached,) = cache.glob("content-*.pickle")
+    assert _lesson_title_in_a_new_process(content_dir, cache) == title
+    assert list(cache.glob("content-*.pickle")) == [cached]  # read from the cache
+    edit_lesson(content_dir, lambda d: d.update(title="A new title"))
+    assert _lesson_title_in_a_new_process(content_dir, cache) == "A new title"
+    assert len(list(cache.glob("content-*.pickle"))) == 2  # the change made a new entry
+
+
+def test_a_broken_folder_is_never_cached(content_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    edit_lesson(content_dir, lambda d: d.update(title=""))
+    edit_question(content_dir, "numeric", lambda q: q.update(tolerance=-1))
+    with pytest.raises(subprocess.CalledProcessError):
+        _lesson_title_in_a_new_process(content_dir, cache)
+    assert not list(cache.glob("content-*.pickle"))
