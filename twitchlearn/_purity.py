@@ -25,6 +25,14 @@ tests/unit/test_purity.py reads every module under `twitchlearn/` with `ast` and
   Python. `cli.py` must keep importing `twitchlearn.app.server` lazily, inside the command
   that serves, so that `twitchlearn check` works without the server stack.
 
+- server-only backends: `SERVER_ONLY` names core modules that may also import one package
+  that is not a pure wheel, because they only ever run on a server: a storage backend such
+  as `twitchlearn.storage.postgres` (psycopg, a PostgreSQL client with its own libpq). It is
+  core by location (storage/, next to sqlite.py: `sqlite3` is not in Pyodide either) and
+  server-only by nature. No module may import a SERVER_ONLY module when it is itself
+  imported: `open_store` imports it inside the function, for a postgresql:// address only,
+  so the core and the ui import without psycopg installed.
+
 Each `ALLOWED_THIRD_PARTY` distribution is checked to be installed from a wheel with
 `Root-Is-Purelib: true` and a `py3-none-any` (or `py2.py3-none-any`) tag. Adding a package
 here is a decision for the browser edition: check first that it has such a wheel on PyPI.
@@ -32,7 +40,14 @@ here is a decision for the browser edition: check first that it has such a wheel
 
 from __future__ import annotations
 
-__all__ = ["ALLOWED_FOR_APP", "ALLOWED_THIRD_PARTY", "APP_PACKAGE", "UI_ONLY", "is_app_module"]
+__all__ = [
+    "ALLOWED_FOR_APP",
+    "ALLOWED_THIRD_PARTY",
+    "APP_PACKAGE",
+    "SERVER_ONLY",
+    "UI_ONLY",
+    "is_app_module",
+]
 
 # Import name (the top-level module) -> distribution name on PyPI.
 ALLOWED_THIRD_PARTY: dict[str, str] = {
@@ -59,6 +74,14 @@ ALLOWED_FOR_APP: dict[str, str] = {
     "jupyter_server": "jupyter-server",
     "tornado": "tornado",
     "nbformat": "nbformat",
+    "segno": "segno",
+}
+
+
+# Core modules that run on a server only, and what each may import besides the core's
+# (import -> dist, installed by an extra of pyproject.toml). Imported lazily by the core.
+SERVER_ONLY: dict[str, dict[str, str]] = {
+    "twitchlearn.storage.postgres": {"psycopg": "psycopg"},  # the `postgres` extra
 }
 
 

@@ -2,6 +2,8 @@
 
     python store_writer.py DB LEARNER COUNT [--wait]
 
+DB is a SQLite file's path or a postgresql:// address (any location open_store takes).
+
 Attempt i (0-based) is at question "q<i % 7>", with the answer {"seq": "<i>", "learner":
 LEARNER, "pad": <300 x's>}, score 1.0 when i is even (right) else 0.0. Prints "ready" once
 the store is open; with --wait it then waits for a line on stdin before writing, so that
@@ -14,6 +16,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from twitchlearn.scoring import Grade
+from twitchlearn.storage import ProgressStore, open_store
 from twitchlearn.storage.sqlite import SQLiteStore
 
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
@@ -25,8 +28,11 @@ def expected_answer(learner: str, seq: int) -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    path, learner, count = argv[0], argv[1], int(argv[2])
-    with SQLiteStore(path, timeout=30.0) as store:
+    location, learner, count = argv[0], argv[1], int(argv[2])
+    store: ProgressStore = (
+        open_store(location) if "://" in location else SQLiteStore(location, timeout=30.0)
+    )
+    with store:
         print("ready", flush=True)
         if "--wait" in argv:
             sys.stdin.readline()

@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 
 from twitchlearn import _purity
-from twitchlearn._purity import ALLOWED_FOR_APP, ALLOWED_THIRD_PARTY, UI_ONLY, is_app_module
+from twitchlearn._purity import (
+    ALLOWED_FOR_APP,
+    ALLOWED_THIRD_PARTY,
+    SERVER_ONLY,
+    UI_ONLY,
+    is_app_module,
+)
 
 PACKAGE = Path(__file__).resolve().parents[2] / "twitchlearn"
 
@@ -80,6 +86,7 @@ def violations(source: str, module: str, *, is_package: bool = False) -> list[st
         allowed |= set(ALLOWED_FOR_APP)
     if kind == "core":
         allowed -= UI_ONLY
+    allowed |= set(SERVER_ONLY.get(module, {}))
     found = []
     for name in sorted(imported_names(source, module, is_package=is_package)):
         top = name.split(".")[0]
@@ -132,6 +139,42 @@ def test_checker_lets_the_ui_and_the_app_have_their_own() -> None:
     assert violations("import voila\n", "twitchlearn.ui.pages") != []
     assert violations("from twitchlearn.app import server\n", "twitchlearn.ui.pages") != []
     assert violations("import yaml\n", "twitchlearn.app.cli") != []
+
+
+def test_checker_lets_only_a_server_only_backend_import_its_client() -> None:
+    source = "import psycopg\nfrom psycopg.conninfo import conninfo_to_dict\n"
+    assert violations(source, "twitchlearn.storage.postgres") == []
+    for module in ("twitchlearn.storage.sqlite", "twitchlearn.storage", "twitchlearn.session"):
+        assert violations(source, module) == [
+            f"{module} (core) imports psycopg (not in _purity.ALLOWED_THIRD_PARTY)"
+        ]
+    assert violations("import psycopg\n", "twitchlearn.ui.pages") != []
+
+
+def test_server_only_modules_are_imported_lazily_or_not_at_all() -> None:
+    # Importing the core (or the ui, or the app) must never need psycopg.
+    eager = sorted(
+        f"{module} imports {target} when it is imported"
+        for module in package_modules()
+        for target in module_level_imports(module)
+        if target in SERVER_ONLY
+    )
+    assert eager == []
+    assert set(SERVER_ONLY) <= set(package_modules())
+
+
+@pytest.mark.parametrize(
+    ("module", "import_name", "dist"),
+    sorted((m, i, d) for m, names in SERVER_ONLY.items() for i, d in names.items()),
+)
+def test_server_only_import_belongs_to_an_extra(module: str, import_name: str, dist: str) -> None:
+    providers = packages_distributions().get(import_name, [])
+    assert dist in {p.lower() for p in providers}, (module, import_name, providers)
+    with (PACKAGE.parent / "pyproject.toml").open("rb") as file:
+        project = tomllib.load(file)["project"]
+    extras = project["optional-dependencies"]
+    assert dist not in {_requirement_name(r) for r in project["dependencies"]}
+    assert any(dist in {_requirement_name(r) for r in reqs} for reqs in extras.values())
 
 
 def test_checker_resolves_relative_imports() -> None:

@@ -1,8 +1,12 @@
 """The progress store: one contract every backend keeps, then what only a SQLite file does.
 
 The contract tests take the `store` fixture, which runs each of them against every backend
-(ids "sqlite": a SQLiteStore on a new file, "memory": a MemoryStore). The tests after them
-are about the file itself: schema, WAL, many processes, damage, permissions.
+(ids "sqlite": a SQLiteStore on a new file, "memory": a MemoryStore, "postgres": a
+PostgresStore on a new database of a real server, tests/unit/conftest.py). Many processes
+writing at once, and a writer killed while writing, run on both persistent backends. The
+tests after them are about the file itself: schema, WAL, damage, permissions. The store's
+newer duties (names folded, rate limit, forget, check) are in test_store_duties.py, and what
+only PostgreSQL does (its schema, its errors, its password) in test_store_postgres.py.
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.support.postgres import PostgresServer
+from tests.support.stores import BACKENDS, T0, WRITER, grade, open_backend
 from twitchlearn.attempts import decode_answer, encode_answer
 from twitchlearn.errors import StoreError
-from twitchlearn.scoring import Grade
+from twitchlearn.review import ReviewState, next_state
 from twitchlearn.storage import (
     MemoryStore,
     ProgressStore,
@@ -36,22 +42,10 @@ from twitchlearn.storage import (
     open_store,
     open_store_or_memory,
 )
+from twitchlearn.storage.postgres import PostgresStore
 from twitchlearn.storage.sqlite import DB_ENV, MIGRATIONS, SCHEMA_VERSION, SQLiteStore
 
-WRITER = Path(__file__).with_name("store_writer.py")
-T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-BACKENDS = ("sqlite", "memory")
-
-
-def grade(question_id: str, score: float) -> Grade:
-    return Grade(
-        question_id=question_id,
-        score=score,
-        correct=score == 1.0,
-        feedback=(),
-        explanation="",
-        right_answer="",
-    )
+PERSISTENT = ("sqlite", "postgres")
 
 
 def raw_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -60,19 +54,10 @@ def raw_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
         return db.execute(sql).fetchall()
 
 
-def open_backend(backend: str, folder: Path) -> ProgressStore:
-    """A new, empty store of kind `backend` ("sqlite": a file in `folder`)."""
-    if backend == "sqlite":
-        return SQLiteStore(folder / "progress.sqlite3")
-    assert backend == "memory"
-    return MemoryStore()
-
-
-@pytest.fixture(params=BACKENDS, ids=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ProgressStore]:
-    """A new store of every backend in turn: the contract suite."""
-    with open_backend(request.param, tmp_path) as opened:
-        yield opened
+@pytest.fixture
+def store(backend_store: ProgressStore) -> ProgressStore:
+    """A new store of every backend in turn (conftest.py): the contract suite."""
+    return backend_store
 
 
 @pytest.fixture
@@ -90,7 +75,9 @@ def test_every_backend_is_a_progress_store(store: ProgressStore) -> None:
     assert store.location
 
 
-def test_backends_say_whether_and_where_they_keep_answers(tmp_path: Path) -> None:
+def test_backends_say_whether_and_where_they_keep_answers(
+    tmp_path: Path, postgres_server: PostgresServer, postgres_database: str
+) -> None:
     path = tmp_path / "progress.sqlite3"
     with SQLiteStore(path) as on_file:
         assert on_file.persistent
@@ -98,6 +85,12 @@ def test_backends_say_whether_and_where_they_keep_answers(tmp_path: Path) -> Non
     with MemoryStore() as in_memory:
         assert not in_memory.persistent
         assert "memory" in in_memory.location
+    with PostgresStore(postgres_database) as on_server:
+        assert on_server.persistent
+        name = postgres_database.rsplit("/", 1)[1]
+        assert on_server.location == (
+            f"postgresql://postgres:***@127.0.0.1:{postgres_server.port}/{name}"
+        )
 
 
 # --- saving and reading ------------------------------------------------------------------
@@ -195,6 +188,8 @@ HOSTILE = [
     "Zoë Ñúñez 李小龍 🙂",
     "tab\tnew\nline",
     "nul\x00inside",
+    "\ufdd0starts with the mark the PostgreSQL backend uses for NUL",
+    "back\\slash \\0",
     "",
 ]
 
@@ -230,6 +225,9 @@ def test_closed_store_refuses_use(store: ProgressStore) -> None:
         lambda: store.review_states("Ann", "7B"),
         lambda: store.due_for_review("Ann", "7B", T0),
         lambda: store.class_codes(),
+        lambda: store.forget("Ann", "7B", by="learner"),
+        lambda: store.events(),
+        lambda: store.check(),
     ]
     for use in uses:
         with pytest.raises(StoreError, match="closed"):
@@ -267,13 +265,18 @@ def test_sets_are_saved_as_sorted_lists(answer: set[str] | frozenset[str]) -> No
 @settings(max_examples=60, deadline=None)
 @given(answer=answers)
 def test_answers_round_trip_through_the_store(
-    tmp_path_factory: pytest.TempPathFactory, backend: str, answer: object
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres_server: PostgresServer,
+    backend: str,
+    answer: object,
 ) -> None:
     folder = tmp_path_factory.getbasetemp() / f"round-trip-{backend}"
     folder.mkdir(exist_ok=True)
-    with open_backend(backend, folder) as store:
-        saved = store.record("Ann", "7B", "q", answer, grade("q", 0.0))
-        (again,) = store.attempts(learner="Ann", class_code="7B", question_id="q")[-1:]
+    database = postgres_server.database("round_trip") if backend == "postgres" else None
+    learner = f"Ann {uuid.uuid4()}"  # one file for every example: a learner each, no rate limit
+    with open_backend(backend, folder, database) as store:
+        saved = store.record(learner, "7B", "q", answer, grade("q", 0.0))
+        (again,) = store.attempts(learner=learner, class_code="7B", question_id="q")[-1:]
     assert again.id == saved.id
     assert again.answer == saved.answer == answer
     assert type(again.answer) is type(answer)
@@ -333,7 +336,9 @@ def test_wrong_answers_come_back_on_the_leitner_schedule(store: ProgressStore) -
 # --- opening a store by location -----------------------------------------------------------
 
 
-def test_open_store_picks_the_backend_from_the_location(tmp_path: Path) -> None:
+def test_open_store_picks_the_backend_from_the_location(
+    tmp_path: Path, postgres_database: str
+) -> None:
     with open_store("memory:") as in_memory:
         assert isinstance(in_memory, MemoryStore)
     path = tmp_path / "progress.sqlite3"
@@ -343,6 +348,17 @@ def test_open_store_picks_the_backend_from_the_location(tmp_path: Path) -> None:
     with open_store(str(path), read_only=True) as reading:
         assert isinstance(reading, SQLiteStore)
         assert reading.read_only
+    for scheme in ("postgresql://", "postgres://"):
+        address = postgres_database.replace("postgresql://", scheme)
+        with open_store(address) as on_server:
+            assert isinstance(on_server, PostgresStore)
+            assert not on_server.read_only
+            on_server.record("Ann", "7B", "q", "a", grade("q", 0.0), now=T0)
+        with open_store(address, read_only=True) as reading_server:
+            assert isinstance(reading_server, PostgresStore)
+            assert reading_server.read_only
+    with open_store(postgres_database) as again:
+        assert len(again.attempts()) == 2  # both addresses reached the same database
 
 
 def test_open_store_raises_when_the_file_cannot_be_used(tmp_path: Path) -> None:
@@ -353,13 +369,34 @@ def test_open_store_raises_when_the_file_cannot_be_used(tmp_path: Path) -> None:
     assert str(path) in str(caught.value)
 
 
-def test_open_store_refuses_a_server_address_it_cannot_use() -> None:
-    with pytest.raises(StoreError, match=rf"SQLite only.*{DB_ENV}"):
-        open_store("postgresql://teacher@db.example/class")
-    store, problem = open_store_or_memory("postgres://teacher@db.example/class")
-    assert isinstance(store, MemoryStore)
-    assert problem is not None
-    assert "SQLite only" in problem
+NO_PSYCOPG = """
+import sys
+sys.modules["psycopg"] = None  # as if psycopg were not installed: importing it fails
+import twitchlearn.export, twitchlearn.session, twitchlearn.storage, twitchlearn.teacher
+from twitchlearn.errors import StoreError
+from twitchlearn.storage import open_store, open_store_or_memory
+with open_store("memory:") as store:
+    store.record
+try:
+    open_store("postgresql://teacher:s3cret@db.example/class")
+except StoreError as exc:
+    print("refused:", exc)
+store, problem = open_store_or_memory("postgres://teacher:s3cret@db.example/class")
+print("fallback:", type(store).__name__, problem)
+"""
+
+
+def test_without_psycopg_a_server_address_is_refused_clearly() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", NO_PSYCOPG], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    refused, fallback = done.stdout.splitlines()
+    assert refused.startswith("refused: PostgreSQL support is not installed")
+    assert "pip install 'twitchlearn[postgres]'" in refused
+    assert DB_ENV in refused
+    assert fallback.startswith("fallback: MemoryStore PostgreSQL support is not installed")
+    assert "s3cret" not in done.stdout + done.stderr
 
 
 def _garbage_file(folder: Path) -> Path:
@@ -538,7 +575,9 @@ def test_file_from_a_newer_version_is_refused(tmp_path: Path) -> None:
 # --- many processes at once ----------------------------------------------------------------
 
 
-def start_writer(path: Path, learner: str, count: int, *, wait: bool) -> subprocess.Popen[str]:
+def start_writer(
+    path: Path | str, learner: str, count: int, *, wait: bool
+) -> subprocess.Popen[str]:
     args = [sys.executable, str(WRITER), str(path), learner, str(count)]
     return subprocess.Popen(
         [*args, "--wait"] if wait else args,
@@ -553,8 +592,25 @@ def expected_answer(learner: str, seq: int) -> dict[str, str]:
     return {"seq": str(seq), "learner": learner, "pad": "x" * 300}
 
 
-def test_twenty_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "shared.sqlite3"  # created by the writers themselves, all at once
+def persistent_location(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A new, empty place for a persistent backend: a SQLite file that does not exist yet,
+    or a new PostgreSQL database."""
+    if backend == "postgres":
+        location: str = request.getfixturevalue("postgres_database")
+        return location
+    return str(tmp_path / "shared.sqlite3")
+
+
+def open_location(location: str) -> ProgressStore:
+    return open_store(location)
+
+
+@pytest.mark.parametrize("backend", PERSISTENT)
+def test_twenty_processes_writing_at_once_lose_nothing(
+    tmp_path: Path, request: pytest.FixtureRequest, backend: str
+) -> None:
+    # Created by the writers themselves, all at once (the file, or the tables).
+    path = persistent_location(backend, tmp_path, request)
     learners = [f"learner-{n:02d}" for n in range(20)]
     writers = [start_writer(path, learner, 100, wait=True) for learner in learners]
     try:
@@ -579,9 +635,11 @@ def test_twenty_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
             if writer.poll() is None:
                 writer.kill()
                 writer.wait()
-    with SQLiteStore(path) as store:
+    with open_location(path) as store:
         saved = store.attempts()
+        assert store.check() == []
     assert len(saved) == 2000
+    assert [a.id for a in saved] == sorted({a.id for a in saved})
     assert Counter(a.learner for a in saved) == dict.fromkeys(learners, 100)
     for learner in learners:
         mine = [a for a in saved if a.learner == learner]
@@ -591,8 +649,11 @@ def test_twenty_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     assert sum(1 for a, b in itertools.pairwise(order) if a != b) > 19
 
 
-def test_writer_killed_mid_write_leaves_whole_attempts(tmp_path: Path) -> None:
-    path = tmp_path / "killed.sqlite3"
+@pytest.mark.parametrize("backend", PERSISTENT)
+def test_writer_killed_mid_write_leaves_whole_attempts(
+    tmp_path: Path, request: pytest.FixtureRequest, backend: str
+) -> None:
+    path = persistent_location(backend, tmp_path, request)
     learner = "Killed"
     committed = 0  # attempts the writers reported as committed, over all three
     for stop_after in (30, 55, 80):  # three writers in turn, each killed while writing
@@ -611,10 +672,27 @@ def test_writer_killed_mid_write_leaves_whole_attempts(tmp_path: Path) -> None:
                 writer.kill()
                 writer.wait()
         assert writer.returncode == -signal.SIGKILL
-    assert raw_rows(path, "PRAGMA integrity_check") == [("ok",)]
-    rows = raw_rows(path, "SELECT learner, class_code, question_id, answer, score FROM attempts")
+    if backend == "sqlite":
+        assert raw_rows(Path(path), "PRAGMA integrity_check") == [("ok",)]
+    with open_location(path) as store:
+        assert store.check() == []
+        saved = store.attempts()
+        states = store.review_states(learner, "class-1")
+    rows = [(a.learner, a.class_code, a.question_id, a.answer_json, a.score) for a in saved]
     # Every attempt reported as committed is there (more may have committed before the kill).
     assert len(rows) >= committed
+    # Each attempt and its review schedule were one transaction: the schedule is the one the
+    # saved attempts give, never one of an attempt that was lost.
+    expected: dict[str, ReviewState] = {}
+    for attempt in saved:
+        after = next_state(
+            expected.get(attempt.question_id),
+            correct=attempt.correct,
+            answered_at=attempt.answered_at,
+        )
+        if after is not None:
+            expected[attempt.question_id] = after
+    assert states == dict(sorted(expected.items()))
     seen: Counter[int] = Counter()
     for row_learner, class_code, question_id, answer, score in rows:
         assert isinstance(answer, str)
@@ -628,7 +706,7 @@ def test_writer_killed_mid_write_leaves_whole_attempts(tmp_path: Path) -> None:
     counts = [seen[s] for s in range(max(seen) + 1)]
     assert counts == sorted(counts, reverse=True)
     assert sum(counts) == len(rows)
-    with SQLiteStore(path) as store:  # and the store opens and writes again
+    with open_location(path) as store:  # and the store opens and writes again
         store.record(learner, "class-1", "q0", "a", grade("q0", 1.0))
 
 

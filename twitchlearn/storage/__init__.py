@@ -2,11 +2,13 @@
 
     store = open_store()                      # TWITCHLEARN_DB, else the per-user SQLite file
     store = open_store("/srv/class.sqlite3")  # a SQLite file
+    store = open_store("postgresql://teacher:PASSWORD@db.school/course")  # or postgres://
     store = open_store("memory:")             # nothing kept after the process
 
 `open_store_or_memory()` never fails: when the store cannot be used it returns a
 `MemoryStore` and the reason, so the lessons still work and say that answers are not kept.
-Backends are imported only when chosen: `sqlite3` is not there in Pyodide.
+Backends are imported only when chosen: `sqlite3` is not there in Pyodide, and psycopg (for
+PostgreSQL, the `postgres` extra) only on a server that uses it.
 """
 
 from __future__ import annotations
@@ -54,11 +56,22 @@ def open_store(
     where = default_location() if location is None else os.fspath(location)
     if where == MEMORY:
         return MemoryStore()
+    if where.startswith("browser:"):  # the static edition: a file on the browser's drive
+        from twitchlearn.storage.browser import BrowserStore
+
+        return BrowserStore(where.removeprefix("browser:"))
     if where.startswith(("postgres://", "postgresql://")):
-        raise StoreError(
-            "This version of twitchlearn keeps progress in SQLite only; PostgreSQL is not "
-            f"available yet. Set {DB_ENV} to the path of a SQLite file."
-        )
+        try:
+            from twitchlearn.storage.postgres import PostgresStore
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("psycopg"):
+                raise
+            raise StoreError(
+                "PostgreSQL support is not installed (the psycopg package is missing). "
+                "Install it with: pip install 'twitchlearn[postgres]'; or set "
+                f"{DB_ENV} (or --db) to the path of a SQLite file."
+            ) from None
+        return PostgresStore(where, read_only=read_only)
     from twitchlearn.storage.sqlite import SQLiteStore
 
     return SQLiteStore(where, read_only=read_only)

@@ -2,21 +2,35 @@
 
 Pure Python (no sqlite3, which Pyodide does not have): the fallback when a database cannot
 be used, the store of tests that need no file, and the base of a browser edition's store.
+It keeps the same duties as the other backends (storage/base.py): names matched folded, the
+rate limit, `forget` with its audit trail, and `check()` (always fine: nothing can be damaged).
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
 from datetime import datetime
 from types import TracebackType
 
 from twitchlearn.attempts import Attempt
-from twitchlearn.errors import StoreError
+from twitchlearn.errors import RateLimited, StoreError
 from twitchlearn.review import ReviewState, next_state
 from twitchlearn.scoring import Grade
-from twitchlearn.storage.base import new_attempt
+from twitchlearn.storage.base import (
+    FORGET,
+    MAX_ATTEMPTS_PER_MINUTE,
+    RATE_WINDOW,
+    Event,
+    folded,
+    forget_request,
+    new_attempt,
+)
 
 __all__ = ["MemoryStore"]
+
+# (folded learner, folded class code, question id)
+_Key = tuple[str, str, str]
 
 
 class MemoryStore:
@@ -26,7 +40,11 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._attempts: list[Attempt] = []
-        self._reviews: dict[tuple[str, str, str], ReviewState] = {}
+        self._keys: list[tuple[str, str]] = []  # (learner key, class key) of each attempt
+        self._reviews: dict[_Key, ReviewState] = {}
+        self._times: dict[_Key, list[datetime]] = {}  # answer times, sorted: the rate limit
+        self._events: list[Event] = []
+        self._next_id = 1
         self._lock = threading.Lock()
         self._closed = False
 
@@ -49,10 +67,17 @@ class MemoryStore:
         now: datetime | None = None,
     ) -> Attempt:
         new = new_attempt(learner, class_code, question_id, answer, grade, now)
+        key = (new.learner_key, new.class_key, new.question_id)
         with self._lock:
             self._check_open()
+            times = self._times.setdefault(key, [])
+            recent = bisect.bisect_right(times, new.answered_at) - bisect.bisect_right(
+                times, new.answered_at - RATE_WINDOW
+            )
+            if recent >= MAX_ATTEMPTS_PER_MINUTE:
+                raise RateLimited()
             attempt = Attempt(
-                id=len(self._attempts) + 1,
+                id=self._next_id,
                 learner=new.learner,
                 class_code=new.class_code,
                 question_id=new.question_id,
@@ -63,11 +88,13 @@ class MemoryStore:
                 answered_at=new.answered_at,
                 question_version=new.question_version,
             )
-            key = (new.learner, new.class_code, new.question_id)
             after = next_state(
                 self._reviews.get(key), correct=new.correct, answered_at=new.answered_at
             )
+            self._next_id += 1
             self._attempts.append(attempt)
+            self._keys.append((new.learner_key, new.class_key))
+            bisect.insort(times, new.answered_at)
             if after is not None:
                 self._reviews[key] = after
         return attempt
@@ -79,13 +106,15 @@ class MemoryStore:
         class_code: str | None = None,
         question_id: str | None = None,
     ) -> list[Attempt]:
+        learner_key = None if learner is None else folded(learner)
+        class_key = None if class_code is None else folded(class_code)
         with self._lock:
             self._check_open()
             return [
                 a
-                for a in self._attempts
-                if (learner is None or a.learner == learner)
-                and (class_code is None or a.class_code == class_code)
+                for a, (lk, ck) in zip(self._attempts, self._keys, strict=True)
+                if (learner_key is None or lk == learner_key)
+                and (class_key is None or ck == class_key)
                 and (question_id is None or a.question_id == question_id)
             ]
 
@@ -97,12 +126,13 @@ class MemoryStore:
         return found
 
     def review_states(self, learner: str, class_code: str) -> dict[str, ReviewState]:
+        learner_key, class_key = folded(learner), folded(class_code)
         with self._lock:
             self._check_open()
             mine = {
                 qid: state
-                for (name, code, qid), state in self._reviews.items()
-                if name == learner and code == class_code
+                for (lk, ck, qid), state in self._reviews.items()
+                if lk == learner_key and ck == class_key
             }
         return dict(sorted(mine.items()))
 
@@ -117,7 +147,50 @@ class MemoryStore:
         return [qid for _, qid in sorted(due)]
 
     def class_codes(self) -> list[str]:
-        return sorted({a.class_code for a in self.attempts()})
+        with self._lock:
+            self._check_open()
+            first: dict[str, str] = {}
+            for attempt, (_, class_key) in zip(self._attempts, self._keys, strict=True):
+                first.setdefault(class_key, attempt.class_code)
+        return sorted(first.values())
+
+    # --- a learner's data is theirs --------------------------------------------------------
+
+    def forget(self, learner: str, class_code: str, *, by: str, now: datetime | None = None) -> int:
+        request = forget_request(learner, class_code, by, now)
+        mine = (request.learner_key, request.class_key)
+        with self._lock:
+            self._check_open()
+            kept = [(a, k) for a, k in zip(self._attempts, self._keys, strict=True) if k != mine]
+            removed = len(self._attempts) - len(kept)
+            self._attempts = [a for a, _ in kept]
+            self._keys = [k for _, k in kept]
+            for key in [key for key in self._reviews if key[:2] == mine]:
+                del self._reviews[key]
+            for key in [key for key in self._times if key[:2] == mine]:
+                del self._times[key]
+            self._events.append(
+                Event(
+                    id=len(self._events) + 1,
+                    action=FORGET,
+                    learner=learner,
+                    class_code=class_code,
+                    by=request.by,
+                    attempts=removed,
+                    at=request.at,
+                )
+            )
+        return removed
+
+    def events(self) -> list[Event]:
+        with self._lock:
+            self._check_open()
+            return list(self._events)
+
+    def check(self) -> list[str]:
+        with self._lock:
+            self._check_open()
+        return []
 
     def close(self) -> None:
         self._closed = True

@@ -4,7 +4,11 @@ The embedded default (`twitchlearn.storage.open_store` picks it for a file path)
 Voila kernels (separate processes) write to the same file at once: the database runs in WAL
 mode, each write is one `BEGIN IMMEDIATE` transaction, and a busy timeout makes a writer wait
 for another instead of failing. The schema is versioned with PRAGMA user_version;
-`MIGRATIONS` is the ordered list of steps from an empty file to the current version.
+`MIGRATIONS` is the ordered list of steps from an empty file to the current version. A step
+may call `twitchlearn_fold(text)` (storage.base.folded), which the store gives its
+connection: version 4 adds the folded keys that names are matched on.
+
+`check()` runs `PRAGMA integrity_check` and checks the schema, for `twitchlearn doctor`.
 
 Anything that goes wrong with the file (damaged, not a database, read-only, folder missing,
 locked for too long, disk full) raises `StoreError` with the path and what to do.
@@ -23,10 +27,19 @@ from types import TracebackType
 from typing import Any, Final
 
 from twitchlearn.attempts import Attempt, format_time, parse_time
-from twitchlearn.errors import StoreError
+from twitchlearn.errors import RateLimited, StoreError
 from twitchlearn.review import ReviewState, next_state
 from twitchlearn.scoring import Grade
-from twitchlearn.storage.base import DB_ENV, new_attempt
+from twitchlearn.storage.base import (
+    DB_ENV,
+    FORGET,
+    MAX_ATTEMPTS_PER_MINUTE,
+    RATE_WINDOW,
+    Event,
+    folded,
+    forget_request,
+    new_attempt,
+)
 
 __all__ = ["DB_ENV", "MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
 
@@ -66,8 +79,92 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         # for attempts saved before versions were kept.
         "ALTER TABLE attempts ADD COLUMN question_version TEXT NOT NULL DEFAULT ''",
     ),
+    (
+        # Names compare case-insensitively (issue 12): the folded keys, with no default, so
+        # an insert that leaves them out fails instead of hiding the attempt. The table is
+        # rebuilt (ids kept; AUTOINCREMENT: an id is never used twice, even after `forget`).
+        """
+        CREATE TABLE attempts_v4 (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            learner     TEXT NOT NULL,           -- as typed
+            class_code  TEXT NOT NULL,           -- as typed
+            learner_key TEXT NOT NULL,           -- twitchlearn_fold(learner)
+            class_key   TEXT NOT NULL,           -- twitchlearn_fold(class_code)
+            question_id TEXT NOT NULL,
+            answer      TEXT NOT NULL,           -- JSON, see encode_answer
+            score       REAL NOT NULL,
+            max_score   REAL NOT NULL,
+            correct     INTEGER NOT NULL CHECK (correct IN (0, 1)),
+            answered_at TEXT NOT NULL,           -- UTC, format_time()
+            question_version TEXT NOT NULL DEFAULT ''
+        )
+        """,
+        "INSERT INTO attempts_v4 (id, learner, class_code, learner_key, class_key, question_id,"
+        " answer, score, max_score, correct, answered_at, question_version)"
+        " SELECT id, learner, class_code, twitchlearn_fold(learner), twitchlearn_fold(class_code),"
+        " question_id, answer, score, max_score, correct, answered_at, question_version"
+        " FROM attempts ORDER BY id",
+        "DROP TABLE attempts",
+        "ALTER TABLE attempts_v4 RENAME TO attempts",
+        # By class, learner and question (every read), and time (the rate limit).
+        "CREATE INDEX attempts_by_key ON attempts (class_key, learner_key, question_id,"
+        " answered_at)",
+        # One schedule per folded learner; two spellings with a schedule for one question
+        # keep the lower box (of equal boxes, the earlier due): it comes back soonest.
+        """
+        CREATE TABLE reviews_v4 (
+            learner_key TEXT NOT NULL,
+            class_key   TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            box         INTEGER NOT NULL CHECK (box BETWEEN 1 AND 5),
+            due_at      TEXT NOT NULL,           -- UTC, format_time()
+            PRIMARY KEY (learner_key, class_key, question_id)
+        ) WITHOUT ROWID
+        """,
+        "INSERT INTO reviews_v4 (learner_key, class_key, question_id, box, due_at)"
+        " SELECT learner_key, class_key, question_id, box, due_at FROM ("
+        "  SELECT twitchlearn_fold(learner) AS learner_key,"
+        "   twitchlearn_fold(class_code) AS class_key, question_id, box, due_at,"
+        "   row_number() OVER (PARTITION BY twitchlearn_fold(learner),"
+        "    twitchlearn_fold(class_code), question_id ORDER BY box, due_at) AS n"
+        "  FROM reviews) WHERE n = 1",
+        "DROP TABLE reviews",
+        "ALTER TABLE reviews_v4 RENAME TO reviews",
+        # The audit trail (issue 13): who removed whose data, and when.
+        """
+        CREATE TABLE events (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            action      TEXT NOT NULL,           -- storage.base.FORGET
+            learner     TEXT NOT NULL,           -- as given
+            class_code  TEXT NOT NULL,
+            by_whom     TEXT NOT NULL,           -- "learner" or a teacher's name
+            attempts    INTEGER NOT NULL,        -- how many were removed
+            at          TEXT NOT NULL            -- UTC, format_time()
+        )
+        """,
+    ),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+# The columns of each table at SCHEMA_VERSION, for check().
+_COLUMNS: Final = {
+    "attempts": (
+        "id",
+        "learner",
+        "class_code",
+        "learner_key",
+        "class_key",
+        "question_id",
+        "answer",
+        "score",
+        "max_score",
+        "correct",
+        "answered_at",
+        "question_version",
+    ),
+    "reviews": ("learner_key", "class_key", "question_id", "box", "due_at"),
+    "events": ("id", "action", "learner", "class_code", "by_whom", "attempts", "at"),
+}
 
 _MEMORY = ":memory:"
 
@@ -180,6 +277,7 @@ class SQLiteStore:
     def _setup(self, timeout: float) -> None:
         db = self._db
         db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        db.create_function("twitchlearn_fold", 1, folded, deterministic=True)
         version = self._user_version()  # the first read: fails here on a damaged file
         if version > SCHEMA_VERSION:
             raise StoreError(
@@ -261,13 +359,28 @@ class SQLiteStore:
         with self._lock:
             self._check_open()
             with self._transaction("saving an answer") as db:
+                (recent,) = db.execute(
+                    "SELECT count(*) FROM attempts WHERE class_key = ? AND learner_key = ?"
+                    " AND question_id = ? AND answered_at > ? AND answered_at <= ?",
+                    (
+                        new.class_key,
+                        new.learner_key,
+                        new.question_id,
+                        format_time(new.answered_at - RATE_WINDOW),
+                        new.answered_at_text,
+                    ),
+                ).fetchone()
+                if recent >= MAX_ATTEMPTS_PER_MINUTE:
+                    raise RateLimited()
                 cursor = db.execute(
-                    "INSERT INTO attempts (learner, class_code, question_id, answer, score,"
-                    " max_score, correct, answered_at, question_version)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO attempts (learner, class_code, learner_key, class_key,"
+                    " question_id, answer, score, max_score, correct, answered_at,"
+                    " question_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         new.learner,
                         new.class_code,
+                        new.learner_key,
+                        new.class_key,
                         new.question_id,
                         new.answer_json,
                         new.score,
@@ -278,18 +391,19 @@ class SQLiteStore:
                     ),
                 )
                 attempt_id = cursor.lastrowid
-                key = (new.learner, new.class_code, new.question_id)
+                key = (new.learner_key, new.class_key, new.question_id)
                 row = db.execute(
                     "SELECT box, due_at FROM reviews"
-                    " WHERE learner = ? AND class_code = ? AND question_id = ?",
+                    " WHERE learner_key = ? AND class_key = ? AND question_id = ?",
                     key,
                 ).fetchone()
                 before = None if row is None else ReviewState(box=row[0], due_at=parse_time(row[1]))
                 after = next_state(before, correct=new.correct, answered_at=new.answered_at)
                 if after is not None and after != before:
                     db.execute(
-                        "INSERT INTO reviews (learner, class_code, question_id, box, due_at)"
-                        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (learner, class_code, question_id)"
+                        "INSERT INTO reviews (learner_key, class_key, question_id, box, due_at)"
+                        " VALUES (?, ?, ?, ?, ?)"
+                        " ON CONFLICT (learner_key, class_key, question_id)"
                         " DO UPDATE SET box = excluded.box, due_at = excluded.due_at",
                         (*key, after.box, format_time(after.due_at)),
                     )
@@ -320,8 +434,8 @@ class SQLiteStore:
         clauses: list[str] = []
         params: list[str] = []
         for column, value in (
-            ("learner", learner),
-            ("class_code", class_code),
+            ("class_key", None if class_code is None else folded(class_code)),
+            ("learner_key", None if learner is None else folded(learner)),
             ("question_id", question_id),
         ):
             if value is not None:
@@ -335,7 +449,7 @@ class SQLiteStore:
     def latest(self, learner: str, class_code: str) -> dict[str, Attempt]:
         """The last saved attempt at each question `learner` answered in `class_code`."""
         with self._reading("reading attempts") as db:
-            rows = db.execute(_SELECT_LATEST, (learner, class_code)).fetchall()
+            rows = db.execute(_SELECT_LATEST, (folded(class_code), folded(learner))).fetchall()
         return {row[3]: _attempt(row) for row in rows}
 
     def review_states(self, learner: str, class_code: str) -> dict[str, ReviewState]:
@@ -343,8 +457,8 @@ class SQLiteStore:
         with self._reading("reading the review schedule") as db:
             rows = db.execute(
                 "SELECT question_id, box, due_at FROM reviews"
-                " WHERE learner = ? AND class_code = ? ORDER BY question_id",
-                (learner, class_code),
+                " WHERE learner_key = ? AND class_key = ? ORDER BY question_id",
+                (folded(learner), folded(class_code)),
             ).fetchall()
         return {qid: ReviewState(box=box, due_at=parse_time(due)) for qid, box, due in rows}
 
@@ -352,17 +466,107 @@ class SQLiteStore:
         """Question ids due again at `now` (aware), the longest overdue first."""
         with self._reading("reading the review schedule") as db:
             rows = db.execute(
-                "SELECT question_id FROM reviews WHERE learner = ? AND class_code = ?"
+                "SELECT question_id FROM reviews WHERE learner_key = ? AND class_key = ?"
                 " AND due_at <= ? ORDER BY due_at, question_id",
-                (learner, class_code, format_time(now)),
+                (folded(learner), folded(class_code), format_time(now)),
             ).fetchall()
         return [row[0] for row in rows]
 
     def class_codes(self) -> list[str]:
-        """Every class code with at least one attempt, sorted."""
+        """Every class with at least one attempt, sorted: the first spelling saved of each."""
         with self._reading("reading the classes") as db:
-            rows = db.execute("SELECT DISTINCT class_code FROM attempts ORDER BY class_code")
+            rows = db.execute(
+                "SELECT class_code FROM attempts WHERE id IN"
+                " (SELECT min(id) FROM attempts GROUP BY class_key) ORDER BY class_code"
+            )
             return [row[0] for row in rows.fetchall()]
+
+    # --- a learner's data is theirs --------------------------------------------------------
+
+    def forget(self, learner: str, class_code: str, *, by: str, now: datetime | None = None) -> int:
+        """Delete the attempts and review schedule of `learner` in `class_code`, and record
+        who asked, in one transaction. Returns how many attempts were deleted."""
+        request = forget_request(learner, class_code, by, now)
+        mine = (request.class_key, request.learner_key)
+        with self._lock:
+            self._check_open()
+            with self._transaction("removing a learner's answers") as db:
+                removed = db.execute(
+                    "DELETE FROM attempts WHERE class_key = ? AND learner_key = ?", mine
+                ).rowcount
+                db.execute("DELETE FROM reviews WHERE class_key = ? AND learner_key = ?", mine)
+                db.execute(
+                    "INSERT INTO events (action, learner, class_code, by_whom, attempts, at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (FORGET, learner, class_code, request.by, removed, request.at_text),
+                )
+        return int(removed)
+
+    def events(self) -> list[Event]:
+        """The audit trail, in the order it was recorded."""
+        with self._reading("reading the audit trail") as db:
+            rows = db.execute(
+                "SELECT id, action, learner, class_code, by_whom, attempts, at FROM events"
+                " ORDER BY id"
+            ).fetchall()
+        return [
+            Event(
+                id=row[0],
+                action=row[1],
+                learner=row[2],
+                class_code=row[3],
+                by=row[4],
+                attempts=row[5],
+                at=parse_time(row[6]),
+            )
+            for row in rows
+        ]
+
+    # --- the damage check ------------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Problems with the file, one plain line each ([] when it is fine): SQLite's own
+        integrity check, then the schema version and the tables and their columns."""
+        with self._lock:
+            self._check_open()
+            try:
+                return self._problems()
+            except sqlite3.Error as exc:
+                return [str(_problem(self._where, exc, "checking it"))]
+
+    def _problems(self) -> list[str]:
+        db = self._db
+        found: list[str] = []
+        rows = [str(row[0]) for row in db.execute("PRAGMA integrity_check(20)").fetchall()]
+        if rows != ["ok"]:
+            more = f", and {len(rows) - 1} more" if len(rows) > 1 else ""
+            found.append(
+                f"The progress database {self._where} is damaged (SQLite found: "
+                f"{' '.join(rows[0].split())}{more}). Some answers may be lost. Stop the app, "
+                f"copy the file somewhere safe, then move it aside: twitchlearn will start a "
+                f"new one there (the sqlite3 .recover command may save what is left)."
+            )
+        version = self._user_version()
+        if version != SCHEMA_VERSION:
+            found.append(
+                f"The progress database {self._where} has schema version {version}, not "
+                f"{SCHEMA_VERSION}. Open it once with write access so twitchlearn upgrades it."
+            )
+            return found
+        for table, wanted in _COLUMNS.items():
+            columns = tuple(
+                str(row[1]) for row in db.execute(f"PRAGMA table_info({table})").fetchall()
+            )
+            missing = [column for column in wanted if column not in columns]
+            if missing:
+                found.append(
+                    f"The progress database {self._where} is not laid out as twitchlearn "
+                    f"left it: table {table} "
+                    + ("is missing" if not columns else f"lacks {', '.join(missing)}")
+                    + ". Another program changed it; move the file aside, or "
+                    f"{_FIX_LOWER}."
+                )
+        return found
 
     # --- closing -------------------------------------------------------------------------
 
@@ -394,7 +598,7 @@ _SELECT_ATTEMPTS = (
 _SELECT_LATEST = (
     "SELECT id, learner, class_code, question_id, answer, score, max_score, correct,"
     " answered_at, question_version FROM attempts WHERE id IN (SELECT max(id) FROM attempts"
-    " WHERE learner = ? AND class_code = ? GROUP BY question_id) ORDER BY id"
+    " WHERE class_key = ? AND learner_key = ? GROUP BY question_id) ORDER BY id"
 )
 
 
