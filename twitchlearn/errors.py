@@ -3,8 +3,10 @@
     TwitchlearnError
      ├── ContentError      a course file is broken; says the file, the id, the field and the fix
      ├── AnswerError       an answer cannot be graded (wrong type, unknown choice, NaN, range)
+     │    └── TooManyChecks  one question was checked too often in the last minute
      ├── RiskInputError    a value given to the risk explorer's model is not usable
      └── StoreError        the progress store cannot be opened or written
+          └── RateLimited  too many attempts at one question in the last minute; not saved
 
 Messages are written for the person who can fix the problem: a teacher editing YAML,
 a learner typing an answer, a maintainer setting up a server.
@@ -20,8 +22,10 @@ __all__ = [
     "AnswerError",
     "ContentError",
     "ContentProblem",
+    "RateLimited",
     "RiskInputError",
     "StoreError",
+    "TooManyChecks",
     "TwitchlearnError",
     "TwitchlearnWarning",
 ]
@@ -74,9 +78,28 @@ class AnswerError(TwitchlearnError, ValueError):
     """An answer cannot be graded. The message says what kind of answer the question takes."""
 
 
+class TooManyChecks(AnswerError):
+    """The kernel refused to grade: the learner checked this question's answer too often in
+    the last minute (`twitchlearn.session.CHECKS_PER_MINUTE`). Nothing was graded or saved."""
+
+
 class RiskInputError(TwitchlearnError, ValueError):
     """A value for the risk explorer is missing, not a number, or outside its allowed range."""
 
 
 class StoreError(TwitchlearnError):
     """The progress store cannot be used. Lessons still work; progress is not saved."""
+
+
+class RateLimited(StoreError):
+    """The store refused an attempt: this learner saved too many at this question in the last
+    minute (`twitchlearn.storage.base.MAX_ATTEMPTS_PER_MINUTE`). Nothing was saved."""
+
+    def __init__(
+        self,
+        message: str = (
+            "You have answered this question many times in the last minute, so this answer "
+            "was not saved. Wait a minute, then try again."
+        ),
+    ) -> None:
+        super().__init__(message)

@@ -1,0 +1,75 @@
+"""Fixtures of the hub tests: the course's pages, a real JupyterHub, real headless Chromium.
+
+The browser fixtures are tests/browser's (one browser for the session, a context a learner).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import browser, new_page, page, playwright_instance
+from tests.hub.harness import HubServer
+from tests.support.servers import TWITCHLEARN, free_port
+
+__all__ = ["browser", "new_page", "page", "playwright_instance"]
+
+LEARNERS = ("alice", "bob", "carol")
+TEACHER = "tess"
+GROUPS = {"class-7B": ["alice", "bob", TEACHER], "class-8C": ["carol"], "teachers": [TEACHER]}
+
+
+def class_of(user: str) -> str:
+    """The class a user's hub group names."""
+    return next(
+        g.removeprefix("class-") for g, who in GROUPS.items() if "class-" in g and user in who
+    )
+
+
+@pytest.fixture(scope="session")
+def course_notebooks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The course's pages, written as a site would before starting the hub."""
+    folder = tmp_path_factory.mktemp("course") / "notebooks"
+    subprocess.run([TWITCHLEARN, "notebooks", str(folder)], check=True, capture_output=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def per_user_hub(
+    tmp_path_factory: pytest.TempPathFactory, course_notebooks: Path
+) -> Iterator[HubServer]:
+    hub = HubServer(
+        tmp_path_factory.mktemp("hub-per-user"),
+        "per_user",
+        users=[*LEARNERS, TEACHER],
+        groups=GROUPS,
+        environ={"TWITCHLEARN_NOTEBOOKS": str(course_notebooks)},
+    )
+    yield hub
+    hub.stop()
+
+
+OUTSIDER = "dave"  # a hub user in no class: the shared course is not theirs
+
+
+@pytest.fixture(scope="module")
+def shared_hub(
+    tmp_path_factory: pytest.TempPathFactory, course_notebooks: Path
+) -> Iterator[HubServer]:
+    hub = HubServer(
+        tmp_path_factory.mktemp("hub-shared"),
+        "shared",
+        users=[*LEARNERS, TEACHER, OUTSIDER],
+        groups=GROUPS,
+        environ={
+            "TWITCHLEARN_NOTEBOOKS": str(course_notebooks),
+            "TWITCHLEARN_SERVICE_PORT": str(free_port()),
+            "TWITCHLEARN_SERVICE_GROUPS": ",".join(sorted(GROUPS)),
+        },
+    )
+    # jhsingle-native-proxy starts Voila at the first request of a logged-in user.
+    yield hub
+    hub.stop()

@@ -1,0 +1,108 @@
+"""The JupyterHub configs in deploy/jupyterhub, read as JupyterHub reads them, agree with the
+course: its start page, its identity rules, and the proxy's origin fix. (tests/hub runs them
+with a real hub and browser.)"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType, SimpleNamespace
+from typing import Any
+
+import pytest
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from twitchlearn.identity import HUB_HEADER_ENV, HUB_USER_ENV, learner_from_environment
+from twitchlearn.site import START_PAGE
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "jupyterhub"
+HEADER = HUB_HEADER_ENV.removeprefix("HTTP_").replace("_", "-")
+
+
+def load(mode: str, monkeypatch: pytest.MonkeyPatch, **env: str) -> Config:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    path = DEPLOY / mode / "jupyterhub_config.py"
+    config: Config = PyFileConfigLoader(path.name, str(path.parent)).load_config()
+    return config
+
+
+def spawner(name: str, admin: bool, groups: list[str]) -> Any:
+    user = SimpleNamespace(name=name, admin=admin, groups=[SimpleNamespace(name=g) for g in groups])
+    return SimpleNamespace(user=user)
+
+
+def test_per_user_lands_on_the_start_page_and_hands_over_the_hub_user(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    c = load("per_user", monkeypatch, TWITCHLEARN_NOTEBOOKS="/srv/course")
+    assert c.Spawner.default_url == f"/voila/render/{START_PAGE}"
+    assert c.Spawner.notebook_dir == "/srv/course"
+    described = c.Spawner.environment[HUB_USER_ENV](
+        spawner("tess", False, ["teachers", "class-7B"])
+    )
+    learner = learner_from_environment(
+        {"JUPYTERHUB_USER": "tess", HUB_USER_ENV: described, "QUERY_STRING": "learner=x&class=9"}
+    )
+    assert (learner.name, learner.class_code, learner.is_teacher) == ("tess", "7B", True)
+
+
+def test_shared_lands_on_the_start_page_with_the_user_header_for_the_kernels(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    c = load(
+        "shared",
+        monkeypatch,
+        TWITCHLEARN_NOTEBOOKS="/srv/course",
+        TWITCHLEARN_SERVICE_PORT="10555",
+        TWITCHLEARN_SERVICE_GROUPS="class-7B,teachers",
+    )
+    (service,) = c.JupyterHub.services
+    assert c.JupyterHub.default_url == f"/services/{service['name']}/voila/render/{START_PAGE}"
+    assert service["url"] == "http://127.0.0.1:10555"
+    command = service["command"]
+    assert command[1].endswith("course_proxy.py")
+    assert "--forward-user-info" in command
+    assert f"{{--}}VoilaConfiguration.http_header_envs={HEADER}" in command
+    (role,) = c.JupyterHub.load_roles
+    assert role["groups"] == ["class-7B", "teachers"]
+    assert role["scopes"] == [f"access:services!service={service['name']}"]
+
+
+def course_proxy() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "course_proxy", DEPLOY / "shared" / "course_proxy.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "allowed"),
+    [
+        ("http://127.0.0.1:8000", "127.0.0.1:8000", True),
+        ("https://Hub.School.example", "hub.school.example", True),
+        ("http://evil.example", "hub.school.example", False),
+        ("http://127.0.0.1:8001", "127.0.0.1:8000", False),
+        ("http://hub.school.example", "", False),
+    ],
+)
+def test_the_proxy_takes_websockets_from_its_own_pages_only(
+    origin: str, host: str, allowed: bool
+) -> None:
+    module = course_proxy()
+    handler = SimpleNamespace(request=SimpleNamespace(headers={"Host": host} if host else {}))
+    assert module.same_origin(handler, origin) is allowed
+    assert module.proxyhandlers.ProxyHandler.check_origin is module.same_origin
+
+
+def test_the_hub_user_json_is_what_the_proxy_sends() -> None:
+    # jhsingle-native-proxy sends exactly these keys (proxyhandlers._filter_headers_and_query).
+    sent = json.dumps({"kind": "user", "name": "carol", "admin": False, "groups": ["class-8C"]})
+    learner = learner_from_environment({HUB_HEADER_ENV: sent})
+    assert (learner.name, learner.class_code) == ("carol", "8C")
