@@ -85,10 +85,23 @@ class VoilaServer(ServerProcess):
     name = "Voila"
 
     def __init__(
-        self, tmp: Path, *args: str, db: Path | None = None, cwd: Path | None = None
+        self,
+        tmp: Path,
+        *args: str,
+        db: Path | str | None = None,
+        cwd: Path | None = None,
+        host: str | None = None,
+        access_key: str | None = None,
     ) -> None:
+        """With `host` (`--host`), `url` names that address; with `access_key`
+        (`--access-key`), `key_query` is "?key=..." and readiness is polled with it."""
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://{host or '127.0.0.1'}:{self.port}"
+        self.key_query = f"?key={access_key}" if access_key else ""
+        if host is not None:
+            args = ("--host", host, *args)
+        if access_key is not None:
+            args = ("--access-key", access_key, *args)
         self.log_path = tmp / f"voila-{self.port}.log"
         self.db = db or tmp / f"progress-{self.port}.sqlite3"
         env = {
@@ -109,7 +122,7 @@ class VoilaServer(ServerProcess):
             start_new_session=True,
         )
         # A static file: asking for a notebook would start a kernel.
-        self._wait_ready(f"{self.url}/voila/static/voila.js")
+        self._wait_ready(f"{self.url}/voila/static/voila.js{self.key_query}")
 
 
 def local_only(route: Route) -> None:

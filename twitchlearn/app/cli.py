@@ -8,20 +8,33 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from twitchlearn.app.defaults import (
     DEFAULT_CLASS_SIZE,
+    DEFAULT_CONNECT_SECONDS,
     DEFAULT_CULL_IDLE_SECONDS,
+    DEFAULT_HOST,
     DEFAULT_PORT,
     DEFAULT_REFILL_AT_ONCE,
+    KERNEL_MB,
+    default_max_kernels,
 )
-from twitchlearn.attempts import POLICIES
+from twitchlearn.attempts import DEFAULT_POLICY, POLICIES
 from twitchlearn.errors import ContentError, StoreError
-from twitchlearn.export import COLUMNS, TOTAL, ExportRow, export_rows, write_csv
+from twitchlearn.export import (
+    COLUMNS,
+    GRADEBOOK_START,
+    TOTAL,
+    export_rows,
+    gradebook_rows,
+    write_csv,
+    write_gradebook_csv,
+)
 from twitchlearn.loading import content_dir, read_content
 from twitchlearn.models import Content
 from twitchlearn.rules import uncited_sources
@@ -67,10 +80,27 @@ def _check(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     if _read("serve", args.content) is None:  # a broken course stops here, before Voila
         return 1
+    max_kernels = args.max_kernels or default_max_kernels(args.class_size)
+    if max_kernels <= args.class_size:
+        return _fail(
+            "serve",
+            f"--max-kernels {max_kernels} leaves no kernel for a page after the "
+            f"{args.class_size} warm ones; give more than --class-size",
+        )
+    if args.access_key is not None and not _KEY.fullmatch(args.access_key):
+        return _fail(
+            "serve",
+            "--access-key must be 6 to 64 letters, digits, '-' or '_', so it can go in a link",
+        )
     from twitchlearn.app import server  # Voila loads only for this command
+    from twitchlearn.app.gate import needs_key, url_host
 
-    print(f"Starting the course on http://127.0.0.1:{args.port}/ (Ctrl+C stops it)", flush=True)
+    where = f"http://{url_host(args.host)}:{args.port}/"
+    print(f"Starting the course on {where} (Ctrl+C stops it)", flush=True)
+    if needs_key(args.host):
+        print("Learners need the class link (with its key) to open it", flush=True)
     print(f"Keeping {args.class_size} start-page kernels warm", flush=True)
+    print(f"At most {max_kernels} kernels at a time", flush=True)
     server.run(
         content=content_dir(args.content),
         port=args.port,
@@ -79,8 +109,15 @@ def _serve(args: argparse.Namespace) -> int:
         cull_idle_seconds=args.cull_idle_seconds,
         refill_at_once=args.refill_at_once,
         notebooks_dir=Path(args.notebooks) if args.notebooks else None,
+        host=args.host,
+        access_key=args.access_key,
+        max_kernels=max_kernels,
+        connect_seconds=args.connect_seconds,
     )
     return 0
+
+
+_KEY = re.compile(r"[A-Za-z0-9_-]{6,64}")
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -103,15 +140,34 @@ def _export(args: argparse.Namespace) -> int:
                     f"no answers saved for class {args.class_code!r}; the classes with "
                     f"answers are: {classes}",
                 )
-            rows = export_rows(store, content.course, args.class_code, args.policy)
+            course = content.course
+            write: Callable[[Path], None]
+            if args.gradebook:
+                book = gradebook_rows(store, course, args.class_code, args.policy)
+                count, learners = len(book), len(book)
+
+                def write(path: Path) -> None:
+                    write_gradebook_csv(book, course, path, args.policy)
+
+            else:
+                rows = export_rows(store, course, args.class_code, args.policy)
+                count = len(rows)
+                learners = sum(1 for row in rows if row.question_id == TOTAL)
+
+                def write(path: Path) -> None:
+                    write_csv(rows, path)
+
     except (ContentError, StoreError) as exc:
         return _fail("export", str(exc))
     try:
-        _write_atomically(rows, out)
+        _write_atomically(write, out)
     except OSError as exc:
         return _fail("export", f"cannot write {out}: {exc.strerror or exc}")
-    learners = sum(1 for row in rows if row.question_id == TOTAL)
-    print(f"Wrote {len(rows)} rows for {learners} learners of class {args.class_code!r} to {out}")
+    what = "a gradebook row each" if args.gradebook else f"{count} rows"
+    print(
+        f"Wrote {what} for {learners} learners of class {args.class_code!r} to {out} "
+        f"(counting each question's {args.policy} attempt)"
+    )
     return 0
 
 
@@ -143,20 +199,24 @@ def _refuse_output(out: Path, database: Path | None, *, force: bool) -> str | No
 
 
 def _is_export(path: Path) -> bool:
-    """Whether `path` starts with an export's header (this version's, or an earlier one's)."""
+    """Whether `path` starts with an export's header (this version's, or an earlier one's):
+    the per-attempt file's or the gradebook's (either may be written over the other)."""
     try:
         with path.open(encoding="utf-8", newline="") as file:
-            return file.readline().startswith(",".join(COLUMNS[:3]) + ",")
+            first = file.readline()
     except (OSError, UnicodeDecodeError):
         return False
+    return first.startswith(",".join(COLUMNS[:3]) + ",") or first.startswith(
+        ",".join(GRADEBOOK_START) + " (of "
+    )
 
 
-def _write_atomically(rows: list[ExportRow], out: Path) -> None:
+def _write_atomically(write: Callable[[Path], None], out: Path) -> None:
     """Write the CSV beside `out`, then move it into place: a failed write (disk full, no
     permission) never leaves half a file where a gradebook expects a whole one."""
     partial = out.with_name(f".{out.name}.partial")
     try:
-        write_csv(rows, partial)
+        write(partial)
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)
@@ -194,7 +254,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the course as a web app on 127.0.0.1")
     serve.add_argument("--content", help=_CONTENT_HELP)
     serve.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port on 127.0.0.1 (default {DEFAULT_PORT})"
+        "--host",
+        default=DEFAULT_HOST,
+        metavar="ADDRESS",
+        help=f"the address to listen on (default {DEFAULT_HOST}: this machine only); any other, "
+        "such as 0.0.0.0 for a class on the same network, needs the class link with its key",
+    )
+    serve.add_argument(
+        "--access-key",
+        metavar="KEY",
+        help="the class's key for a --host other than 127.0.0.1, ::1 or localhost "
+        "(default: a new one each start)",
+    )
+    serve.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})"
     )
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
     serve.add_argument(
@@ -221,6 +294,22 @@ def build_parser() -> argparse.ArgumentParser:
         f"(default {DEFAULT_CULL_IDLE_SECONDS})",
     )
     serve.add_argument(
+        "--max-kernels",
+        type=_non_negative,
+        default=0,
+        metavar="N",
+        help="kernels at a time, warm ones included; a page over it says the course is busy "
+        f"(default: half the free memory at {KERNEL_MB} MB a kernel, at least 4)",
+    )
+    serve.add_argument(
+        "--connect-seconds",
+        type=_non_negative,
+        default=DEFAULT_CONNECT_SECONDS,
+        metavar="S",
+        help="shut down a page's kernel when the page has not connected to it this long after "
+        f"it was sent (default {DEFAULT_CONNECT_SECONDS}; 0: leave it to the culler)",
+    )
+    serve.add_argument(
         "--notebooks",
         metavar="DIR",
         help="serve this folder's notebooks as they are instead of the course's pages "
@@ -228,14 +317,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=_serve)
 
-    export = commands.add_parser("export", help="export a class's results as CSV for a gradebook")
+    export = commands.add_parser(
+        "export",
+        help="export a class's results as CSV for a gradebook",
+        description="Write a class's results as CSV: one row per learner and question, with "
+        "a total row per learner; or, with --gradebook, one row per learner with the "
+        "questions answered, the points per lesson and the total points. Each question is "
+        "worth 1 point. The first attempt at each question counts unless --policy says "
+        "otherwise (after a wrong answer the page shows the right one); the gradebook also "
+        "gives the total of the last attempts, which include that practice.",
+    )
     export.add_argument("--class", dest="class_code", required=True, help="the class code")
     export.add_argument("--out", required=True, help="the CSV file to write")
     export.add_argument(
+        "--gradebook",
+        action="store_true",
+        help="write one row per learner: questions answered, points per lesson (lesson "
+        "number and title in the header), total points of the attempts that count, and of "
+        "the first and last attempts",
+    )
+    export.add_argument(
         "--policy",
         choices=POLICIES,
-        default="best",
-        help="which attempt counts for each question (default: best)",
+        default=DEFAULT_POLICY,
+        help="which attempt counts for each question: first (the default; before the right "
+        "answer was shown), last, or best (the highest score)",
     )
     export.add_argument("--db", help=f"the progress database (default: {DB_ENV} or per user)")
     export.add_argument(
@@ -250,7 +356,38 @@ def build_parser() -> argparse.ArgumentParser:
     write.add_argument("out", help="the folder to write into, such as notebooks/")
     write.add_argument("--content", help=_CONTENT_HELP)
     write.set_defaults(run=_notebooks)
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the progress store for damage (SQLite's integrity check, the schema) "
+        "and say what to do",
+    )
+    doctor.add_argument(
+        "--db", help=f"the progress store: a SQLite file or a postgresql:// address ({DB_ENV})"
+    )
+    doctor.set_defaults(run=_doctor)
     return parser
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    """Exit 0 when the store is sound; else one line a problem and exit 1. Never writes:
+    a damaged file is opened read-only, so the check cannot make it worse."""
+    location = args.db or default_location()
+    database = None if "://" in location else Path(location).expanduser()
+    if database is not None and not database.exists():
+        return _fail("doctor", f"no progress database at {location}")
+    try:
+        with open_store(location, read_only=True) as store:
+            problems = store.check()
+            where = store.location
+    except StoreError as exc:
+        return _fail("doctor", str(exc))
+    if problems:
+        for problem in problems:
+            print(f"twitchlearn doctor: {problem}", file=sys.stderr)
+        return 1
+    print(f"OK: the progress store {where} is sound")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,6 +28,22 @@ What it changes in Voila 0.5, and why:
 - Kernels talk to the server over Unix sockets (`ipc`), not TCP: about 30 kernels starting
   together sometimes died with "ZMQError: Address already in use" (two kernels given the
   same free port).
+- Every request passes the gate first (`twitchlearn.app.gate`): a Host header that names
+  another server gets 403 (DNS rebinding); a server on an address other than 127.0.0.1, ::1
+  or localhost (`--host`) wants the class's access key. Voila sets `allow_remote_access`,
+  which turns jupyter_server's own Host check off, and that check (in `JupyterHandler`) would
+  miss Voila's static file handlers and allows only loopback addresses, not a LAN address;
+  so the gate wraps the tornado application's `find_handler`, in front of every handler.
+  `/projector` shows the class link and its QR code (`twitchlearn.app.projector`).
+- Kernel cap (`--max-kernels`): a page request when the kernels in use (pages and the warm
+  pool) reach it gets a 503 "The course is busy" page with Retry-After, and starts none.
+  A kernel whose client hung up before its page was sent is shut down at once; a page that
+  was sent has `--connect-seconds` to open its websocket (see `PoolSafeKernelManager`).
+- Template static files: a path that is not `<template>/static/<file>` is a 404, not the
+  500 that Voila's handler gave traversal attempts.
+- Kernel stderr and tracebacks are logged, not sent to the page (`twitchlearn.app.channels`).
+- Voila tries no other port when the one asked for is taken (it did, and the printed link
+  was then wrong): the server stops with Voila's message instead.
 """
 
 from __future__ import annotations
@@ -36,12 +52,18 @@ import asyncio
 import contextlib
 import json
 import os
+import re
+import socket
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
+import tornado.httputil
+import tornado.ioloop
 import tornado.web
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -49,16 +71,31 @@ from jupyter_server.utils import url_path_join
 from traitlets import Integer
 from traitlets.config import Config
 from voila.app import Voila
+from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from twitchlearn.app import notebooks
 from twitchlearn.app.defaults import (
     DEFAULT_CLASS_SIZE,
+    DEFAULT_CONNECT_SECONDS,
     DEFAULT_CULL_IDLE_SECONDS,
     DEFAULT_CULL_INTERVAL_SECONDS,
+    DEFAULT_HOST,
     DEFAULT_PORT,
     DEFAULT_REFILL_AT_ONCE,
 )
+from twitchlearn.app.gate import (
+    BUSY_PAGE,
+    COOKIE,
+    HOST_REFUSED,
+    KEY_PAGE,
+    PROJECTOR_PATH,
+    Gate,
+    gate_for,
+    url_host,
+)
+from twitchlearn.app.projector import projector_page
+from twitchlearn.identity import COOKIE_NAME
 from twitchlearn.loading import CONTENT_ENV, load_content
 from twitchlearn.site import START_PAGE
 
@@ -72,15 +109,45 @@ __all__ = [
     "voila_config",
 ]
 
+BUSY_RETRY_SECONDS = 10  # the busy page's Retry-After
+CLIENT_CHECK_SECONDS = 0.5  # how often a page being made checks that its client is there
+
+
+@attrs.define
+class _PageKernel:
+    """What one page request did with kernels: shared (through `_PAGE`) between the page
+    handler and the kernel manager, which starts or hands out the kernel deep inside Voila."""
+
+    fresh: bool = False  # the page starts a kernel of its own (not a warm one from the pool)
+    claimed: bool = False  # holds one of the `max_kernels` places until its kernel exists
+    kernel_id: str | None = None
+    gone: bool = False  # the client hung up before the page was sent
+
+
+# Set by the page handler in its own request task, read by the kernel manager's calls that
+# Voila awaits in that task (a task copies the context it was created in: pool refills that a
+# page request causes see the record too, but never as `fresh`).
+_PAGE: ContextVar[_PageKernel | None] = ContextVar("twitchlearn_page", default=None)
+
 
 class PoolSafeKernelManager(AsyncMappingKernelManager):
-    """Culls idle kernels, except warm pool kernels and kernels a page has not reached yet.
+    """Culls idle kernels, except warm pool kernels and kernels a page has not reached yet;
+    caps the live kernels; frees the kernels of pages that never connect.
 
     Voila's pool wrapper (a subclass of this class) already spares kernels while they sit in
     the pool, but a kernel handed to a page keeps the last activity of when the pool prepared
     it, and has no connection until the browser has loaded the page's scripts: a culling pass
     in that window removed it. Here such a kernel gets a full idle timeout, counted from the
     first pass that sees it out of the pool, to connect.
+
+    The cap (`max_kernels`): a page request is refused (the page handler sends the busy page)
+    when the kernels in use reach it. In use: the page kernels, live or starting, plus the
+    warm pool counted at its full size (a page that takes a warm kernel makes the pool start
+    a replacement), plus the page requests that passed the check and have no kernel yet.
+
+    Pages that never connect: when the client hangs up before its page was sent, its kernel is
+    shut down at once (or as soon as it has started); when the page was sent, its kernel must
+    get a websocket within `connect_seconds`, or it is shut down.
     """
 
     refill_at_once = Integer(
@@ -90,14 +157,33 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
         "a replacement for every kernel it hands out, so a class of 30 arriving at once starts "
         "30 kernels at once, competing for the CPU with the pages being served.",
     )
+    max_kernels = Integer(
+        0,
+        config=True,
+        help="Kernels in use (pages and the warm pool) at most; a page request over it gets "
+        "the busy page. 0: no cap.",
+    )
+    connect_seconds = Integer(
+        DEFAULT_CONNECT_SECONDS,
+        config=True,
+        help="Seconds a page's kernel has, after the page was sent, to get its websocket; "
+        "then it is shut down. 0: wait for the culler.",
+    )
 
     def __init__(self, **kwargs: Any) -> None:
         # Set before Voila's pool wrapper (our subclass) starts the first fill in its __init__.
         self._refill_slots: asyncio.Semaphore | None = None
+        self._warm: set[str] = set()  # started for the pool, not handed to a page yet
+        self._warm_starting = 0
+        self._claims = 0
+        self._shutdowns: set[asyncio.Future[None]] = set()
         voila_initialize = getattr(self, "_initialize", None)
         if voila_initialize is not None:
             # an instance attribute shadows the wrapper's method, which its fills call
             self._initialize = self._gated(voila_initialize)
+        voila_rendered = getattr(self, "get_rendered_notebook", None)
+        if voila_rendered is not None:
+            self.get_rendered_notebook = self._handed_out(voila_rendered)
         super().__init__(**kwargs)
         self._waiting_since: dict[str, datetime] = {}
         self._connected_once: set[str] = set()
@@ -122,6 +208,124 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
                 return content
 
         return initialize
+
+    def _handed_out(
+        self, voila_rendered: Callable[..., Awaitable[tuple[Any, Any, str]]]
+    ) -> Callable[..., Awaitable[tuple[Any, Any, str]]]:
+        """Voila's hand-out of a warm kernel to a page: the kernel becomes the page's."""
+
+        async def get_rendered_notebook(*args: Any, **kwargs: Any) -> tuple[Any, Any, str]:
+            result = await voila_rendered(*args, **kwargs)
+            kernel_id = result[2]
+            self._warm.discard(kernel_id)
+            page = _PAGE.get()
+            if page is not None:
+                self._page_has(page, kernel_id)
+            return result
+
+        return get_rendered_notebook
+
+    # -- the cap --------------------------------------------------------------------------
+
+    def _pool_size(self) -> int:
+        pools: dict[str, dict[str, Any]] = getattr(self, "kernel_pools_config", {}) or {}
+        return sum(int(config.get("pool_size", 0)) for name, config in pools.items())
+
+    def kernels_in_use(self) -> int:
+        """Page kernels (live or starting) + the warm pool at its full size + claims."""
+        live = set(self._kernels) | set(getattr(self, "_pending_kernels", {}))
+        warm = len(self._warm & live) + self._warm_starting
+        pages = max(0, len(live - self._warm) - self._warm_starting)
+        return pages + max(self._pool_size(), warm) + self._claims
+
+    def claim_page(self, page: _PageKernel) -> bool:
+        """Whether a page request may have a kernel; if so, it holds a place until it has."""
+        if self.max_kernels > 0 and self.kernels_in_use() >= self.max_kernels:
+            return False
+        page.claimed = True
+        self._claims += 1
+        return True
+
+    def release_claim(self, page: _PageKernel) -> None:
+        if page.claimed:
+            page.claimed = False
+            self._claims -= 1
+
+    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+        env = kwargs.get("env") or {}
+        warm = env.get("VOILA_PREHEAT") == "True"
+        page = _PAGE.get()
+        mine = page if page is not None and page.fresh and not warm else None
+        if mine is not None:
+            # From here the starting kernel counts as a page kernel (jupyter_client lists it
+            # as pending before it first yields), so the claim is no longer needed.
+            self.release_claim(mine)
+        if warm:
+            self._warm_starting += 1
+        try:
+            kernel_id: str = await super().start_kernel(*args, **kwargs)
+        finally:
+            if warm:
+                self._warm_starting -= 1
+        if warm:
+            self._warm.add(kernel_id)
+        if mine is not None and mine.kernel_id is None:
+            self._page_has(mine, kernel_id)
+        return kernel_id
+
+    # -- pages that never connect ---------------------------------------------------------
+
+    def _page_has(self, page: _PageKernel, kernel_id: str) -> None:
+        page.kernel_id = kernel_id
+        self.release_claim(page)
+        if page.gone:
+            self.page_abandoned(page)
+
+    def page_abandoned(self, page: _PageKernel) -> None:
+        """The client hung up before its page was sent: free its kernel now (or once it has
+        started: `_page_has`)."""
+        page.gone = True
+        self.release_claim(page)
+        kernel_id = page.kernel_id
+        if kernel_id is not None and kernel_id in self._kernels:
+            self.log.info("Page closed before it was sent: shutting down kernel %s", kernel_id)
+            self._shutdown_soon(kernel_id)
+
+    def page_sent(self, page: _PageKernel) -> None:
+        """The page was sent: its kernel has `connect_seconds` to get a websocket."""
+        kernel_id = page.kernel_id
+        if kernel_id is None or self.connect_seconds <= 0:
+            return
+        loop = asyncio.get_event_loop()
+        loop.call_later(self.connect_seconds, self._unless_connected, kernel_id)
+
+    def _unless_connected(self, kernel_id: str) -> None:
+        if kernel_id not in self._kernels or kernel_id in self._connected_once:
+            return
+        if self._kernel_connections.get(kernel_id, 0):
+            return
+        self.log.info(
+            "Kernel %s: its page did not connect within %d s; shutting it down",
+            kernel_id,
+            self.connect_seconds,
+        )
+        self._shutdown_soon(kernel_id)
+
+    def _shutdown_soon(self, kernel_id: str) -> None:
+        task = asyncio.ensure_future(self._shutdown_quietly(kernel_id))
+        self._shutdowns.add(task)  # a reference until it is done (asyncio keeps a weak one)
+        task.add_done_callback(self._shutdowns.discard)
+
+    async def _shutdown_quietly(self, kernel_id: str) -> None:
+        with contextlib.suppress(KeyError, RuntimeError):  # already gone
+            if kernel_id in self._kernels:
+                await self.shutdown_kernel(kernel_id, now=True)
+
+    def notify_connect(self, kernel_id: str) -> None:
+        self._connected_once.add(kernel_id)
+        super().notify_connect(kernel_id)
+
+    # -- culling --------------------------------------------------------------------------
 
     def _pool_kernels(self) -> dict[str, datetime]:
         """Warm kernels in Voila's pools, with their last activity."""
@@ -172,40 +376,256 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
     async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
         self._waiting_since.pop(kernel_id, None)
         self._connected_once.discard(kernel_id)
+        self._warm.discard(kernel_id)
         await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
 
-class _PageHandler(TornadoVoilaHandler):  # type: ignore[misc]
-    """Voila's page handler, plus the `_xsrf` cookie its unload beacon needs."""
+def _send_page(handler: tornado.web.RequestHandler, status: int, body: str) -> None:
+    handler.set_status(status)
+    handler.set_header("Content-Type", "text/html; charset=utf-8")
+    handler.set_header("Cache-Control", "no-store")
+    handler.finish(body)
 
+
+class _PageHandler(TornadoVoilaHandler):  # type: ignore[misc]
+    """Voila's page handler, plus the `_xsrf` cookie its unload beacon needs, the kernel cap,
+    and the kernel of a page whose client hung up freed at once."""
+
+    _page: _PageKernel | None = None
+
+    @tornado.web.authenticated
     async def get(self, path: str | None = None) -> None:
         _ = self.xsrf_token  # reading it sets the cookie
-        await super().get(path=path)
+        manager = self.kernel_manager
+        page = _PageKernel()
+        if isinstance(manager, PoolSafeKernelManager) and not manager.claim_page(page):
+            self.log.warning("Busy: %d kernels in use; refused %s", manager.max_kernels, path)
+            self.set_header("Retry-After", str(BUSY_RETRY_SECONDS))
+            _send_page(self, 503, BUSY_PAGE)
+            return
+        self._page = page
+        _PAGE.set(page)
+        watcher = asyncio.ensure_future(self._watch_client(page))
+        try:
+            # TornadoVoilaHandler.get, stopping when the client has gone
+            async for html in self.get_generator(path=path):
+                if page.gone:
+                    break
+                self.write(html)
+                self.flush()
+        finally:
+            watcher.cancel()
+            if isinstance(manager, PoolSafeKernelManager):
+                manager.release_claim(page)
+
+    async def _watch_client(self, page: _PageKernel) -> None:
+        """Notice a client that hung up while the page is still being made. Tornado learns it
+        only when a write fails, and Voila writes nothing while a kernel starts; a peek at the
+        socket (it reads nothing) sees the end of the stream."""
+        stream = getattr(self.request.connection, "stream", None)
+        sock = getattr(stream, "socket", None)
+        while sock is not None and not page.gone:
+            await asyncio.sleep(CLIENT_CHECK_SECONDS)
+            try:
+                data = sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                continue
+            except OSError:
+                data = b""
+            if not data:
+                self._client_gone()
+                return
+
+    def _client_gone(self) -> None:
+        page = self._page
+        manager = self.kernel_manager
+        if page is not None and not page.gone and isinstance(manager, PoolSafeKernelManager):
+            manager.page_abandoned(page)
+
+    def on_connection_close(self) -> None:
+        super().on_connection_close()
+        if not self._finished:
+            self._client_gone()
+
+    def on_finish(self) -> None:
+        super().on_finish()
+        page = self._page
+        manager = self.kernel_manager
+        if page is not None and not page.gone and isinstance(manager, PoolSafeKernelManager):
+            manager.page_sent(page)
 
     def should_use_rendered_notebook(self, *args: Any) -> bool:
         # A warm pool kernel ran the notebook before this request, so it never saw the
         # URL's `?learner=...&class=...`; a page that names its learner gets a fresh kernel
         # (which Voila starts with the query string in QUERY_STRING).
-        if {"learner", "class"} & set(self.request.arguments):
-            return False
-        return bool(super().should_use_rendered_notebook(*args))
+        # The same for a learner the browser remembers (the `twitchlearn_learner` cookie).
+        if {"learner", "class"} & set(self.request.arguments) or self.get_cookie(COOKIE_NAME):
+            use = False
+        else:
+            use = bool(super().should_use_rendered_notebook(*args))
+        if self._page is not None:
+            self._page.fresh = not use
+        return use
+
+
+class _TemplateFiles(TemplateStaticFileHandler):  # type: ignore[misc]
+    """Voila's template static files, with a 404 (not a 500 from a failed assert or split)
+    for a path that is not `<template>/static/<file>`, such as a traversal attempt."""
+
+    def parse_url_path(self, url_path: str) -> str:
+        parts = os.path.normpath(url_path).split(os.path.sep)
+        if (
+            len(parts) < 3
+            or parts[1] != "static"
+            or not re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*", parts[0])
+            or ".." in parts
+        ):
+            raise tornado.web.HTTPError(404)
+        try:
+            return str(super().parse_url_path(url_path))
+        except (ValueError, AssertionError, OSError) as exc:
+            raise tornado.web.HTTPError(404) from exc
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        try:
+            found: str | None = super().validate_absolute_path(root, absolute_path)
+        except (ValueError, AssertionError, OSError) as exc:  # no root for that template
+            raise tornado.web.HTTPError(404) from exc
+        return found
+
+
+class _Refusal(tornado.web.RequestHandler):
+    """The answer to a request the gate stops: any method, one status, one short body."""
+
+    def initialize(self, status: int, body: str, content_type: str) -> None:
+        self._status = status
+        self._body = body
+        self._content_type = content_type
+
+    def prepare(self) -> None:
+        self.set_status(self._status)
+        self.set_header("Content-Type", self._content_type)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(self._body)
+
+    def check_xsrf_cookie(self) -> None:
+        """A refusal changes nothing, so it needs no xsrf token."""
+
+
+class _ProjectorHandler(tornado.web.RequestHandler):
+    """The projector page (see `twitchlearn.app.projector`)."""
+
+    def initialize(self, gate: Gate) -> None:
+        self._gate = gate
+
+    def get(self) -> None:
+        _send_page(self, 200, projector_page(self._gate.class_link, self._gate.key))
+
+
+class _KeyCookie(tornado.web.OutputTransform):
+    """Sets the access-key cookie on the answer to a request that brought a valid `?key=`
+    (the gate marks such requests), so later requests from its pages need no key."""
+
+    def __init__(self, request: tornado.httputil.HTTPServerRequest) -> None:
+        self._cookie: str | None = getattr(request, "twitchlearn_cookie", None)
+
+    def transform_first_chunk(
+        self,
+        status_code: int,
+        headers: tornado.httputil.HTTPHeaders,
+        chunk: bytes,
+        finishing: bool,
+    ) -> tuple[int, tornado.httputil.HTTPHeaders, bytes]:
+        if self._cookie is not None:
+            headers.add("Set-Cookie", self._cookie)
+        return status_code, headers, chunk
+
+
+class _GatedApplication(tornado.web.Application):
+    """Voila's tornado application behind the gate (`twitchlearn.app.gate`): every request,
+    websockets and static files included, is checked before any handler runs."""
+
+    def find_handler(
+        self, request: tornado.httputil.HTTPServerRequest, **kwargs: Any
+    ) -> tornado.web._HandlerDelegate:
+        gate: Gate = self.settings["twitchlearn_gate"]
+        if not gate.host_allowed(request.host):
+            return self._refuse(request, 403, HOST_REFUSED, "text/plain; charset=utf-8")
+        if gate.key is not None:
+            given = request.query_arguments.get("key", [b""])[-1].decode("utf-8", "replace")
+            cookie = request.cookies.get(COOKIE)
+            if gate.key_matches(given):
+                if cookie is None or not gate.key_matches(cookie.value):
+                    request.twitchlearn_cookie = gate.cookie_header()  # type: ignore[attr-defined]
+            elif not (
+                (cookie is not None and gate.key_matches(cookie.value))
+                or (request.path == PROJECTOR_PATH and gate.peer_is_local(request.remote_ip))
+            ):
+                return self._refuse(request, 403, KEY_PAGE, "text/html; charset=utf-8")
+        return super().find_handler(request, **kwargs)
+
+    def _refuse(
+        self, request: tornado.httputil.HTTPServerRequest, status: int, body: str, kind: str
+    ) -> tornado.web._HandlerDelegate:
+        target = {"status": status, "body": body, "content_type": kind}
+        return self.get_handler_delegate(request, _Refusal, target)
 
 
 class TwitchlearnVoila(Voila):  # type: ignore[misc]
-    """Voila serving the course: `/` is the start page; pages can shut their kernels down."""
+    """Voila serving the course: `/` is the start page; pages can shut their kernels down;
+    the gate (`twitchlearn.app.gate`) in front of every request."""
 
     name = "twitchlearn"
+    gate: Gate | None = None  # set by `run` before the app starts
 
     def init_handlers(self) -> list[Any]:
         handlers: list[Any] = []
         for handler in super().init_handlers():
             if len(handler) >= 2 and handler[1] is TornadoVoilaHandler:
                 handler = (handler[0], _PageHandler, *handler[2:])
+            elif len(handler) >= 2 and handler[1] is TemplateStaticFileHandler:
+                handler = (handler[0], _TemplateFiles, *handler[2:])
             handlers.append(handler)
         start = url_path_join(self.server_url, "voila/render", START_PAGE)
         home = (url_path_join(self.server_url, "/?"), tornado.web.RedirectHandler, {"url": start})
-        return [home, *handlers]
+        projector = (PROJECTOR_PATH, _ProjectorHandler, {"gate": self._gate()})
+        return [home, projector, *handlers]
 
+    def _gate(self) -> Gate:
+        if self.gate is None:
+            self.gate = gate_for(self.ip, self.port)
+        return self.gate
+
+    def start(self) -> None:
+        """Voila's start, with the application behind the gate, and the addresses printed
+        once the server listens."""
+        self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
+        self.log.info("Storing connection files in %s.", self.connection_dir)
+        self.log.info("Serving static files from %s.", self.static_root)
+        settings = self.init_settings()
+        self.app = _GatedApplication(**settings)
+        self.app.settings.update(self.tornado_settings)
+        self.app.transforms.append(_KeyCookie)
+        self.app.add_handlers(".*$", self.init_handlers())
+        tornado.ioloop.IOLoop.current().add_callback(self._announce)
+        self.listen()
+
+    def _announce(self) -> None:
+        gate = self._gate()
+        print(f"Listening on {url_host(self.ip)}:{self.port}", flush=True)
+        if gate.key is not None:
+            print(f"Class link (give it to your learners): {gate.class_link}", flush=True)
+        print(f"Projector page (open it on this computer): {gate.projector_link}", flush=True)
+
+    def init_settings(self) -> dict[str, Any]:
+        settings: dict[str, Any] = super().init_settings()
+        settings["twitchlearn_gate"] = self._gate()
+        return settings
+
+
+# The course's Voila template, shipped inside the package (see pyproject's package-data).
+TEMPLATE = "twitchlearn"
+SHARE = Path(__file__).with_name("share")
 
 PLOTLY_EXTENSION = "jupyterlab-plotly"
 
@@ -258,6 +678,9 @@ def voila_config(
     cull_idle_seconds: int,
     refill_at_once: int = DEFAULT_REFILL_AT_ONCE,
     chart_free: frozenset[str] = frozenset(),
+    host: str = DEFAULT_HOST,
+    max_kernels: int = 0,
+    connect_seconds: int = DEFAULT_CONNECT_SECONDS,
 ) -> Config:
     """The production settings: set here, not left to whoever starts the server."""
     c = Config()
@@ -265,10 +688,18 @@ def voila_config(
     # reads them after this config and lets them win (a voila.json in the folder where the
     # server started once made it listen on 0.0.0.0, and a voila.py ran its code).
     c.Voila.config_file_paths = []
-    c.Voila.ip = "127.0.0.1"  # `--ip` is ignored by Voila 0.5; the trait is not
+    c.Voila.ip = host  # `--ip` is ignored by Voila 0.5; the trait is not
     c.Voila.port = port
+    c.Voila.port_retries = 0  # the printed links name this port: no other one
+    c.Voila.kernel_websocket_connection_class = "twitchlearn.app.channels.QuietChannelsConnection"
     c.Voila.open_browser = open_browser
     c.VoilaConfiguration.strip_sources = True
+    # The course's own template (app/share/voila/templates/twitchlearn; found through
+    # JUPYTER_PATH, see `run`): header, lesson menu, readable type, plain loading words.
+    c.VoilaConfiguration.template = TEMPLATE
+    # Each page's kernel gets the request's cookies as HTTP_COOKIE: the learner the browser
+    # remembers (twitchlearn.identity.remembered_learner) reaches pages opened without a query.
+    c.VoilaConfiguration.http_header_envs = ["Cookie"]
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.page_config_hook = plotly_only_where_charts(chart_free)
     c.VoilaConfiguration.multi_kernel_manager_class = "twitchlearn.app.server.PoolSafeKernelManager"
@@ -280,6 +711,8 @@ def voila_config(
             START_PAGE: {"pool_size": pool_size},
         }
     c.PoolSafeKernelManager.refill_at_once = refill_at_once
+    c.PoolSafeKernelManager.max_kernels = max_kernels
+    c.PoolSafeKernelManager.connect_seconds = connect_seconds
     # No TCP ports to race for when many kernels start at once (see the module docstring).
     c.KernelManager.transport = "ipc"
     c.MappingKernelManager.cull_idle_timeout = cull_idle_seconds
@@ -297,14 +730,23 @@ def run(
     refill_at_once: int = DEFAULT_REFILL_AT_ONCE,
     notebooks_dir: Path | None = None,
     extra_args: Sequence[str] = (),
+    host: str = DEFAULT_HOST,
+    access_key: str | None = None,
+    max_kernels: int = 0,
+    connect_seconds: int = DEFAULT_CONNECT_SECONDS,
 ) -> None:
     """Serve the course in `content` (see `content_dir`) until interrupted (SIGINT, SIGTERM).
 
     `notebooks_dir` serves a folder of notebooks as they are instead of writing the course's
-    pages (the benchmark's one-label baseline uses it).
+    pages (the benchmark's one-label baseline uses it). On a `host` that needs a key
+    (`twitchlearn.app.gate.needs_key`), `access_key` is the class's key, or a new one.
     """
     loaded = load_content(content)
     os.environ[CONTENT_ENV] = str(loaded.root)  # the kernels read the same folder
+    # Voila looks for templates under <jupyter path>/voila/templates/: put the course's first.
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(SHARE), os.environ.get("JUPYTER_PATH", "")) if p
+    )
     with tempfile.TemporaryDirectory(prefix="twitchlearn-app-") as tmp:
         app_dir = Path(tmp)
         if notebooks_dir is None:
@@ -319,5 +761,9 @@ def run(
             cull_idle_seconds=cull_idle_seconds,
             refill_at_once=refill_at_once,
             chart_free=chart_free_notebooks(app_dir),
+            host=host,
+            max_kernels=max_kernels,
+            connect_seconds=connect_seconds,
         )
+        TwitchlearnVoila.gate = gate_for(host, port, access_key)
         TwitchlearnVoila.launch_instance(argv=[str(app_dir), *extra_args], config=config)

@@ -1,0 +1,203 @@
+"""Who may reach the server: the Host check, the class's access key, and the pages that say no.
+
+Not part of the core or the ui (no Voila here either: the server wraps these rules around its
+tornado application, see `twitchlearn.app.server`).
+
+The rules, checked on every request before any handler runs (pages, static files, the
+kernel API and websockets alike):
+
+1. **Host.** The `Host` header must name an address the server serves: `127.0.0.1`,
+   `localhost`, `[::1]`, and with `--host` the bound address (or, for `0.0.0.0`, the LAN
+   address the server printed); with a port, the server's port. Anything else gets a plain
+   text 403. This stops DNS rebinding: a web page on `evil.example` whose name an attacker
+   points at 127.0.0.1 sends `Host: evil.example`.
+2. **Access key.** Listening on `127.0.0.1`, `::1` or `localhost` needs no key (the
+   learner's own machine). Any other address, `0.0.0.0` and the rest of 127.0.0.0/8 included,
+   needs the class's key: `?key=...` in the URL (the class link), or the cookie that a
+   keyed request set (HttpOnly, SameSite=Lax), so a lesson opened from the start page's
+   links needs no key in its URL. A request without it gets a short HTML page ("Ask your
+   teacher for the class link", 403) and starts no kernel. Keys are compared with
+   `secrets.compare_digest`.
+3. **Projector page** (`/projector`): shows the class link and its QR code, so it is for the
+   machine itself (a peer address in 127.0.0.0/8, `::1`, or the server's own address) or a
+   request with the key.
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import re
+import secrets
+import socket
+from http.cookies import SimpleCookie
+
+import attrs
+
+__all__ = [
+    "BUSY_PAGE",
+    "COOKIE",
+    "HOST_REFUSED",
+    "KEY_PAGE",
+    "LOCAL_HOSTS",
+    "PROJECTOR_PATH",
+    "Gate",
+    "gate_for",
+    "lan_address",
+    "needs_key",
+    "new_key",
+    "url_host",
+]
+
+# Bind addresses that mean "this machine only": no access key.
+LOCAL_HOSTS: frozenset[str] = frozenset({"127.0.0.1", "::1", "localhost"})
+# Host header names that always mean this machine (with the server's port).
+_LOOPBACK_NAMES: frozenset[str] = frozenset({"127.0.0.1", "localhost", "::1"})
+COOKIE = "twitchlearn_key"
+PROJECTOR_PATH = "/projector"
+# 8 random bytes: 11 characters of [A-Za-z0-9_-], short enough to type from a board.
+_KEY_BYTES = 8
+_WILDCARDS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 (names, not a bind)
+
+
+def new_key() -> str:
+    """A fresh access key for a class (secrets.token_urlsafe)."""
+    return secrets.token_urlsafe(_KEY_BYTES)
+
+
+def needs_key(host: str) -> bool:
+    """Whether serving on `host` needs an access key: every address but 127.0.0.1, ::1 and
+    localhost (the rest of 127.0.0.0/8 too: the rule is a short list, not a guess)."""
+    return host not in LOCAL_HOSTS
+
+
+def lan_address() -> str:
+    """This machine's address on its network, as other machines would reach it (the address
+    of the interface with the default route), or 127.0.0.1 when there is no network."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: a UDP connect sends no packet
+            found = str(probe.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"
+    return found if found not in _WILDCARDS else "127.0.0.1"
+
+
+def url_host(address: str) -> str:
+    """An address as it goes in a URL: IPv6 in brackets."""
+    return f"[{address}]" if ":" in address else address
+
+
+@attrs.frozen
+class Gate:
+    """The rules for one server: where it listens, what Host names it answers to, its key."""
+
+    port: int
+    public: str  # the address in the class link (the bound address, or the LAN address)
+    hosts: frozenset[str]  # Host names accepted, without brackets or port
+    own_addresses: frozenset[str]  # peer addresses that are this machine
+    key: str | None  # None: no key needed (a loopback bind)
+
+    @property
+    def class_link(self) -> str:
+        query = f"?key={self.key}" if self.key else ""
+        return f"http://{url_host(self.public)}:{self.port}/{query}"
+
+    @property
+    def projector_link(self) -> str:
+        return f"http://{url_host(self.public)}:{self.port}{PROJECTOR_PATH}"
+
+    def host_allowed(self, host_header: str) -> bool:
+        """Whether a request's Host header names this server (see the module docstring)."""
+        found = re.fullmatch(r"(\[[^\]]*\]|[^:\[\]]*)(?::(\d+))?", host_header.strip().lower())
+        if found is None:
+            return False
+        name, port = found.group(1), found.group(2)
+        if name.startswith("["):
+            name = name[1:-1]
+        if port is not None and int(port) != self.port:
+            return False
+        return name in self.hosts
+
+    def key_matches(self, given: str | None) -> bool:
+        if self.key is None:
+            return True
+        if not given:
+            return False
+        return secrets.compare_digest(given.encode(), self.key.encode())
+
+    def peer_is_local(self, remote_ip: str | None) -> bool:
+        """Whether a request comes from this machine (for the projector page)."""
+        if not remote_ip:
+            return False
+        try:
+            address = ipaddress.ip_address(remote_ip.split("%")[0])
+        except ValueError:
+            return False
+        mapped = getattr(address, "ipv4_mapped", None)
+        return bool(
+            address.is_loopback
+            or (mapped is not None and mapped.is_loopback)
+            or str(address) in self.own_addresses
+        )
+
+    def cookie_header(self) -> str:
+        """The Set-Cookie value a keyed request gets: the key, HttpOnly, SameSite=Lax."""
+        cookie: SimpleCookie = SimpleCookie()
+        cookie[COOKIE] = self.key or ""
+        morsel = cookie[COOKIE]
+        morsel["path"] = "/"
+        morsel["httponly"] = True
+        morsel["samesite"] = "Lax"
+        return morsel.OutputString()
+
+
+def gate_for(host: str, port: int, key: str | None = None) -> Gate:
+    """The gate of a server bound to `host`:`port`. A bind that needs a key gets `key`, or a
+    new one; a loopback bind ignores `key` (nothing to guard on the learner's own machine)."""
+    public = lan_address() if host in _WILDCARDS else host
+    hosts = set(_LOOPBACK_NAMES)
+    own = set()
+    if host not in LOCAL_HOSTS:
+        hosts.add(public.lower())
+        own.add(public)
+        if host not in _WILDCARDS:
+            hosts.add(host.lower())
+            own.add(host)
+    return Gate(
+        port=port,
+        public=public if host != "localhost" else "127.0.0.1",
+        hosts=frozenset(hosts),
+        own_addresses=frozenset(own),
+        key=(key or new_key()) if needs_key(host) else None,
+    )
+
+
+def _page(title: str, lines: list[str]) -> str:
+    body = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return (
+        "<!doctype html>\n"
+        '<html lang="en"><head><meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        "<style>body{font-family:system-ui,sans-serif;font-size:1.25rem;line-height:1.5;"
+        "max-width:36rem;margin:3rem auto;padding:0 1rem;color:#111;background:#fff}</style>\n"
+        f"</head><body><main><h1>{html.escape(title)}</h1>\n{body}\n</main></body></html>\n"
+    )
+
+
+KEY_PAGE = _page(
+    "Ask your teacher for the class link",
+    [
+        "This course is open to one class.",
+        "Ask your teacher for the class link, then open it on this device.",
+    ],
+)
+BUSY_PAGE = _page(
+    "The course is busy",
+    ["The course is busy. Try again in a moment."],
+)
+HOST_REFUSED = (
+    "This server does not answer to that address. Open the course by the link your teacher "
+    "gave you.\n"
+)
