@@ -23,6 +23,7 @@ def content_dir(tmp_path: Path) -> Path:
     (folder / "lessons").mkdir(parents=True)
     shutil.copy(CONTENT_DIR / "sources.yaml", folder / "sources.yaml")
     shutil.copy(CONTENT_DIR / LESSON_01, folder / LESSON_01)
+    shutil.copytree(CONTENT_DIR / "figures", folder / "figures")  # the lesson's drawings
     yaml = YAML()
     course = yaml.load(CONTENT_DIR / "course.yaml")
     course["lessons"] = [LESSON_01]

@@ -10,6 +10,8 @@ A content folder holds:
     cases.yaml          case studies for the explorer (needs risk_model.yaml)     (optional)
     glossary.yaml       plain-language meanings of the words learners meet        (optional)
     teacher_guide.yaml  the class plan, discussion prompts and safety note        (optional)
+    figures/*.svg       the drawings a lesson's sections name (`figure: {file: ...}`);
+                        each is checked and cleaned by `twitchlearn.svg`
 
 Every file goes the same way: ruamel.yaml reads it (keeping line numbers), cattrs
 structures it strictly into the models (no "yes" for true, no unknown fields, enums by
@@ -72,6 +74,7 @@ from twitchlearn.risk import (
     Tier,
     WarningSigns,
 )
+from twitchlearn.svg import MAX_SVG_BYTES, check_svg
 
 __all__ = [
     "CONTENT_DIR",
@@ -93,6 +96,7 @@ CASES_FILE: Final = "cases.yaml"
 GLOSSARY_FILE: Final = "glossary.yaml"
 GUIDE_FILE: Final = "teacher_guide.yaml"
 WARNINGS_FILE: Final = "warning_signs.yaml"
+FIGURES_DIR: Final = "figures"
 
 QUESTION_CLASSES: dict[str, type[Question]] = {
     "single_choice": SingleChoiceQuestion,
@@ -168,7 +172,8 @@ def _cache_file(root: Path) -> Path | None:
     digest = hashlib.sha256(str(root).encode())
     code = Path(__file__).parent
     try:
-        files = sorted(root.rglob("*.yaml")) + [code / f for f in _CODE_FILES]
+        files = sorted(root.rglob("*.yaml")) + sorted((root / FIGURES_DIR).glob("*.svg"))
+        files += [code / f for f in _CODE_FILES]
         for path in files:
             digest.update(
                 str(path.relative_to(root) if path.is_relative_to(root) else path.name).encode()
@@ -180,7 +185,7 @@ def _cache_file(root: Path) -> Path | None:
 
 
 # The modules whose code decides what a folder reads as: a change to any reads it again.
-_CODE_FILES: Final = ("loading.py", "rules.py", "models.py", "risk.py", "errors.py")
+_CODE_FILES: Final = ("loading.py", "rules.py", "models.py", "risk.py", "errors.py", "svg.py")
 
 
 def read_content(directory: str | os.PathLike[str]) -> Content:
@@ -347,6 +352,8 @@ class _Reader:
         self.root = root
         self.problems: list[ContentProblem] = []
         self.raw: dict[str, Any] = {}  # file -> its parsed YAML, for line numbers
+        self.figures: dict[str, str] = {}  # figure file name -> its checked, cleaned markup
+        self.figures_read: set[str] = set()  # each figure file is checked once
 
     # -- reporting ------------------------------------------------------------------------
 
@@ -516,6 +523,7 @@ class _Reader:
             glossary=glossary,
             guide=guide,
             warning_signs=warnings,
+            figures=self.figures,
         )
         return content
 
@@ -622,7 +630,63 @@ class _Reader:
         ]
         lesson = attrs.evolve(header, questions=tuple(questions))
         self.report(relative, rules.lesson_findings(lesson, source_ids))
+        self.read_figures(relative, lesson)
         return lesson
+
+    def read_figures(self, relative: str, lesson: Lesson) -> None:
+        """Each figure the lesson's sections name: a file in figures/ (not a link out of
+        it), safe to put in a page. Problems in a drawing name the SVG file and its line."""
+        folder = self.root / FIGURES_DIR
+        for index, section in enumerate(lesson.sections):
+            figure = section.figure
+            if figure is None or not rules.FIGURE_FILE.match(figure.file):
+                continue  # a bad name is a finding of rules.figure_findings
+            field = f"sections[{index}].figure.file"
+            where = f"lesson {lesson.id}"
+            path = folder / figure.file
+            if not path.is_file():
+                self.problem(
+                    relative,
+                    f"the figure {figure.file!r} is not in {FIGURES_DIR}/ of the content folder",
+                    f"put the SVG file in {FIGURES_DIR}/ (copy it with the lesson), or fix "
+                    "the name",
+                    where=where,
+                    field=field,
+                )
+                continue
+            if not path.resolve().is_relative_to(folder.resolve()):
+                self.problem(
+                    relative,
+                    f"the figure {figure.file!r} is a link to a file outside {FIGURES_DIR}/",
+                    f"put the SVG file itself in {FIGURES_DIR}/, not a link to it",
+                    where=where,
+                    field=field,
+                )
+                continue
+            if figure.file in self.figures_read:
+                continue
+            self.figures_read.add(figure.file)
+            self.read_svg(f"{FIGURES_DIR}/{figure.file}", figure.file, path)
+
+    def read_svg(self, shown: str, name: str, path: Path) -> None:
+        try:
+            if path.stat().st_size > MAX_SVG_BYTES:
+                self.problem(
+                    shown,
+                    f"the file is more than {MAX_SVG_BYTES:,} bytes, more than a drawn "
+                    "figure needs",
+                    "simplify the drawing, or check that it is the right file",
+                )
+                return
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problem(shown, f"not readable as SVG: {exc}", "save the file as UTF-8 SVG")
+            return
+        checked = check_svg(text)
+        for found in checked.problems:
+            self.problem(shown, found.message, found.fix, where=f"figure {name}", line=found.line)
+        if not checked.problems:
+            self.figures[name] = checked.markup
 
     def read_question(self, raw: Any, lesson_id: str, file: str, index: int) -> Question | None:
         base = f"questions[{index}]"

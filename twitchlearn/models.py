@@ -24,6 +24,7 @@ __all__ = [
     "ClinicianBox",
     "Content",
     "Course",
+    "Figure",
     "GlossaryTerm",
     "Lesson",
     "MatchItem",
@@ -202,10 +203,24 @@ _VERSIONS: dict[int, tuple[Question, str]] = {}
 
 
 @attrs.frozen(kw_only=True)
+class Figure:
+    """A picture drawn for the course, shown in its section: an SVG file in the content
+    folder's figures/ (`file` is its name there, such as "motor-unit.svg"). `alt` says in
+    plain words what the picture shows, for people who cannot see it; `caption` sits below
+    it for everyone. The loader checks the drawing is safe to put in a page (no scripts, no
+    outside links) and keeps its cleaned markup in `Content.figures`."""
+
+    file: str
+    alt: str
+    caption: str
+
+
+@attrs.frozen(kw_only=True)
 class Section:
     heading: str
     body: str
     sources: tuple[str, ...] = ()
+    figure: Figure | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -261,6 +276,8 @@ class Lesson:
         parts = [self.overview, *self.objectives]
         for section in self.sections:
             parts.append(section.body)
+            if section.figure is not None:  # read out (alt) or read below it (caption)
+                parts.extend((section.figure.alt, section.figure.caption))
         parts.extend(self.key_points)
         parts.append(self.summary)
         parts.extend(self.unknowns)
@@ -347,6 +364,8 @@ class Content:
     glossary: tuple[GlossaryTerm, ...] = ()
     guide: TeacherGuide | None = None
     warning_signs: WarningSigns | None = None
+    # The checked, cleaned SVG markup of every figure the lessons show, by file name.
+    figures: dict[str, str] = attrs.field(factory=dict)
 
     @property
     def has_explorer(self) -> bool:

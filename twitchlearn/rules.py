@@ -24,6 +24,7 @@ from twitchlearn.models import (
     Choice,
     Content,
     Course,
+    Figure,
     GlossaryTerm,
     Lesson,
     MatchingQuestion,
@@ -58,17 +59,21 @@ from twitchlearn.risk import (
 )
 
 __all__ = [
+    "FIGURE_FILE",
     "ID_PATTERN",
+    "MAX_READING_GRADE",
     "NON_TEXT_KEYS",
     "Finding",
     "case_findings",
     "cited_sources",
     "course_findings",
+    "figure_findings",
     "glossary_findings",
     "guide_findings",
     "join_path",
     "lesson_findings",
     "question_findings",
+    "reading_grade",
     "risk_model_findings",
     "source_findings",
     "source_list_findings",
@@ -146,6 +151,7 @@ NON_TEXT_KEYS: frozenset[str] = frozenset(
         "evidence",
         "question_ids",
         "lessons",
+        "file",  # a figure's file name
         # the explorer's settings of a preset or case: enum values
         "hydration",
         "exercise",
@@ -342,6 +348,8 @@ def lesson_findings(lesson: Lesson, source_ids: Iterable[str]) -> Iterator[Findi
         yield from source_findings(
             section.sources, known, f"sections[{index}].sources", where=where
         )
+        if section.figure is not None:
+            yield from figure_findings(section.figure, f"sections[{index}].figure", where=where)
     if lesson.clinician_box is not None:
         yield from source_findings(
             lesson.clinician_box.sources, known, "clinician_box.sources", where=where
@@ -349,6 +357,78 @@ def lesson_findings(lesson: Lesson, source_ids: Iterable[str]) -> Iterator[Findi
     for index, question in enumerate(lesson.questions):
         for finding in question_findings(question, known):
             yield attrs.evolve(finding, base=f"questions[{index}]")
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+# A figure is named by its file in the content folder's figures/: a name, never a path.
+FIGURE_FILE = re.compile(r"^[a-z0-9][a-z0-9-]*\.svg$")
+# The course's reading level (tests/unit/test_readability.py measures the lessons with
+# textstat): what a figure's alt text and caption may score, by `reading_grade`.
+MAX_READING_GRADE = 6.0
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019-][A-Za-z0-9]+)*")
+_VOWELS = re.compile(r"[aeiouy]+")
+
+
+def _syllables(word: str) -> int:
+    """Syllables in one word, by vowel groups less a silent ending ("tired", "muscle")."""
+    w = word.lower().replace("\u2019", "'").split("'")[0]
+    if not w.isalpha():
+        return 1
+    count = len(_VOWELS.findall(w))
+    if count > 1 and (
+        (w.endswith("e") and not w.endswith(("le", "ee")))
+        or (w.endswith("ed") and not w.endswith(("ted", "ded")))
+        or (w.endswith("es") and not w.endswith(("ses", "zes", "ces", "ges", "xes", "ches")))
+    ):
+        count -= 1
+    return max(1, count)
+
+
+def reading_grade(text: str) -> float:
+    """The Flesch-Kincaid grade of `text`: 0.39 x words per sentence + 11.8 x syllables per
+    word - 15.59. Pure Python, for the loader (textstat, which the readability test uses, is
+    not a dependency of the course). It counts syllables by vowel groups, textstat by
+    hyphenation, which finds fewer; on the lessons it scores within a grade below and two
+    above textstat (tests/unit/test_figures.py), so it is a little stricter."""
+    words = _WORD.findall(text)
+    if not words:
+        return 0.0
+    # Sentences as textstat counts them: runs ended by . ! or ?, at least three words each.
+    sentences = sum(1 for part in re.split(r"[.!?]+", text) if len(_WORD.findall(part)) > 2)
+    per_sentence = len(words) / max(1, sentences)
+    per_word = sum(_syllables(word) for word in words) / len(words)
+    return 0.39 * per_sentence + 11.8 * per_word - 15.59
+
+
+def figure_findings(figure: Figure, path: str, *, where: str = "") -> Iterator[Finding]:
+    """A figure's own fields: a file name in figures/, alt text and a caption in plain words.
+    (The loader checks that the file is there, and that the drawing is safe to show.)"""
+    if not FIGURE_FILE.match(figure.file):
+        yield Finding(
+            f"{path}.file",
+            f"{figure.file!r} is not the name of a file in the content folder's figures/",
+            "give just the file's name, such as motor-unit.svg (lower-case letters, digits "
+            "and dashes, ending in .svg), and put the file in figures/",
+            where,
+        )
+    for name, what in (
+        ("alt", "say in one or two plain sentences what the picture shows"),
+        ("caption", "write a short caption that says what to notice in the picture"),
+    ):
+        text = getattr(figure, name)
+        if _empty(text):
+            yield Finding(f"{path}.{name}", f"the {name} text is empty", what, where)
+            continue
+        grade = reading_grade(text)
+        if grade > MAX_READING_GRADE:
+            yield Finding(
+                f"{path}.{name}",
+                f"the {name} text reads at grade {grade:.1f}, above the course's "
+                f"{MAX_READING_GRADE:g}",
+                "use shorter sentences and plainer words",
+                where,
+            )
 
 
 def question_findings(q: Question, source_ids: Iterable[str]) -> Iterator[Finding]:

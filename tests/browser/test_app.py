@@ -95,7 +95,7 @@ def test_answer_wrong_then_right_with_the_keyboard(
     answer_with_keyboard(page, box, q, right_answer(q))
     press_button(page, box, "Check answer")
     expect(feedback).to_contain_text("Correct.")
-    expect(progress).to_contain_text(f"1 of {len(FIRST.questions)} answered, 1 points")
+    expect(progress).to_contain_text(f"1 of {len(FIRST.questions)} answered, 1 of 1 point")
     assert "Traceback" not in page.inner_text("body")
 
 

@@ -35,6 +35,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(CONTENT_DIR / "sources.yaml", root / "sources.yaml")
     for relative in LESSONS:
         shutil.copy(CONTENT_DIR / relative, root / relative)
+    shutil.copytree(CONTENT_DIR / "figures", root / "figures")  # the lessons' drawings
     yaml = YAML()
     course = yaml.load(CONTENT_DIR / "course.yaml")
     course["title"] = TITLE

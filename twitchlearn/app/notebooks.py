@@ -20,7 +20,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from twitchlearn.models import Content, Lesson
 from twitchlearn.site import Page, pages
 
-__all__ = ["OUTLINE", "build", "write"]
+__all__ = ["OUTLINE", "build", "site_metadata", "write"]
 
 OUTLINE = (
     ("Overview", "page.overview()"),
@@ -38,18 +38,46 @@ _METADATA: dict[str, Any] = {
 }
 
 
-def _notebook(page: Page, cells: list[Any], *, charts: bool = False) -> Any:
+def site_metadata(content: Content, page: Page) -> dict[str, Any]:
+    """What the course's Voila template needs to draw a page's header: the course title,
+    where this page is ("Lesson 2 of 7") and the menu of every page, this one marked."""
+    everything = pages(content)
+    lessons = [p for p in everything if p.kind == "lesson"]
+    if page.kind == "lesson":
+        where = f"Lesson {lessons.index(page) + 1} of {len(lessons)}"
+    else:
+        where = {"start": "Start here", "explorer": "Explorer", "review": "Review"}[page.kind]
+    return {
+        # The header has room for the course's short name: "Muscle twitching", not the subtitle.
+        "course": content.course.title.split(":")[0].strip(),
+        "where": where,
+        "menu": [
+            {
+                "href": p.name,
+                "label": "Start here" if p.kind == "start" else p.title,
+                "current": p == page,
+            }
+            for p in everything
+        ],
+    }
+
+
+def _notebook(content: Content, page: Page, cells: list[Any], *, charts: bool = False) -> Any:
     # `charts`: whether the page draws plotly charts. `twitchlearn serve` leaves plotly's
     # renderer (4.7 MB of JavaScript) out of the pages that say false. `title`: what the
-    # browser tab and the page heading say.
-    metadata = {**_METADATA, "title": page.title, "twitchlearn": {"charts": charts}}
+    # browser tab and the page heading say. `site`: the header of the Voila template.
+    metadata = {
+        **_METADATA,
+        "title": page.title,
+        "twitchlearn": {"charts": charts, "site": site_metadata(content, page)},
+    }
     nb = new_notebook(cells=cells, metadata=metadata)
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{index}"  # stable ids keep the files identical between builds
     return nb
 
 
-def _lesson(page: Page, lesson: Lesson) -> Any:
+def _lesson(content: Content, page: Page, lesson: Lesson) -> Any:
     cells = [
         new_code_cell(
             "from twitchlearn.ui import LessonPage\n\n"
@@ -58,11 +86,12 @@ def _lesson(page: Page, lesson: Lesson) -> Any:
     ]
     for heading, call in OUTLINE:
         cells += [new_markdown_cell(f"## {heading}"), new_code_cell(call)]
-    return _notebook(page, cells)
+    return _notebook(content, page, cells)
 
 
-def _start(page: Page) -> Any:
+def _start(content: Content, page: Page) -> Any:
     return _notebook(
+        content,
         page,
         [
             new_code_cell(
@@ -76,8 +105,9 @@ def _start(page: Page) -> Any:
     )
 
 
-def _explorer(page: Page) -> Any:
+def _explorer(content: Content, page: Page) -> Any:
     return _notebook(
+        content,
         page,
         [
             new_code_cell(
@@ -90,8 +120,10 @@ def _explorer(page: Page) -> Any:
     )
 
 
-def _review(page: Page) -> Any:
-    return _notebook(page, [new_code_cell("from twitchlearn.ui import ReviewView\n\nReviewView()")])
+def _review(content: Content, page: Page) -> Any:
+    return _notebook(
+        content, page, [new_code_cell("from twitchlearn.ui import ReviewView\n\nReviewView()")]
+    )
 
 
 def build(content: Content) -> dict[str, str]:
@@ -100,13 +132,13 @@ def build(content: Content) -> dict[str, str]:
     books: dict[str, Any] = {}
     for page in pages(content):
         if page.kind == "start":
-            books[page.name] = _start(page)
+            books[page.name] = _start(content, page)
         elif page.kind == "lesson":
-            books[page.name] = _lesson(page, lessons[page.lesson_id])
+            books[page.name] = _lesson(content, page, lessons[page.lesson_id])
         elif page.kind == "explorer":
-            books[page.name] = _explorer(page)
+            books[page.name] = _explorer(content, page)
         else:
-            books[page.name] = _review(page)
+            books[page.name] = _review(content, page)
     return {name: nbformat.writes(nb) + "\n" for name, nb in books.items()}
 
 

@@ -20,6 +20,7 @@ from typing import Any, Final
 
 import ipywidgets as widgets
 
+from twitchlearn.edition import page_href
 from twitchlearn.models import Course, GlossaryTerm
 
 __all__ = [
@@ -98,6 +99,7 @@ def safe_callback(
 def link(href: str, text_html: str, *, css_class: str = "") -> str:
     """A course link (same tab). `href` is escaped here; `text_html` must be escaped already."""
     cls = f' class="{css_class}"' if css_class else ""
+    href = page_href(href)  # the static edition's pages are .html files
     return f'<a {SAME_TAB} href="{escape(href, quote=True)}"{cls}>{text_html}</a>'
 
 

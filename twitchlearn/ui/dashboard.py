@@ -3,6 +3,10 @@
 The computations are in `twitchlearn.teacher`; this module only draws them. Every text from
 the content or from a learner (names above all) is escaped, in HTML and in chart labels
 (plotly reads a little HTML in labels, so they are escaped too).
+
+The first attempt counts unless the teacher chooses otherwise (`attempts.DEFAULT_POLICY`).
+The table per learner gives the points of the attempts that count and, beside them, of the
+first and the last attempts, the same figures as `twitchlearn export --gradebook`.
 """
 
 from __future__ import annotations
@@ -17,19 +21,22 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from twitchlearn.attempts import POLICIES, Policy
+from twitchlearn.attempts import DEFAULT_POLICY, POLICIES, Policy
 from twitchlearn.errors import StoreError
 from twitchlearn.loading import load_content
 from twitchlearn.models import Content, Course
+from twitchlearn.scoring import format_points
 from twitchlearn.storage import default_location, open_store
 from twitchlearn.teacher import (
     EXPORT_COMMAND,
+    GRADEBOOK_COMMAND,
     LearnerProgress,
     QuestionDifficulty,
     WrongAnswer,
     answer_key,
     common_wrong_answers,
     learner_progress,
+    lesson_points,
     question_difficulty,
 )
 from twitchlearn.ui.chart import chart_output
@@ -73,6 +80,13 @@ def _chart(fig: go.Figure, text: str) -> dict[str, Any]:
     return chart_output(figure, text)
 
 
+def _points(progress: LearnerProgress, policy: Policy, column: Policy) -> float:
+    """A learner's points counting the attempts of `column` (`policy`: the ones that count)."""
+    if column == policy:
+        return progress.score
+    return progress.first_score if column == "first" else progress.last_score
+
+
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -89,7 +103,7 @@ class ClassDashboard:
         db_location: str | os.PathLike[str],
         *,
         class_code: str = "",
-        policy: Policy = "best",
+        policy: Policy = DEFAULT_POLICY,
     ) -> None:
         self.course = course
         self.db_location = os.fspath(db_location)
@@ -132,12 +146,17 @@ class ClassDashboard:
     def refresh(self) -> None:
         code = self.class_code.value.strip()
         policy: Policy = self.policy.value
+        book = GRADEBOOK_COMMAND.format(code=code or "CODE")
         command = EXPORT_COMMAND.format(code=code or "CODE")
+        choice = "" if policy == DEFAULT_POLICY else f" --policy {policy}"
         self.export_view.value = (
-            "<p>To take these results to a gradebook, run in a terminal:</p>"
-            f"<pre>{escape(command)}</pre>"
-            "<p>Add <code>--policy first</code>, <code>last</code> or <code>best</code> "
-            "to choose which attempt counts.</p>"
+            "<p>To take these results to a gradebook (one row per learner: points per "
+            "lesson and in total), run in a terminal:</p>"
+            f"<pre>{escape(book + choice)}</pre>"
+            "<p>For one row per learner and question:</p>"
+            f"<pre>{escape(command + choice)}</pre>"
+            "<p>The first attempt at each question counts; add <code>--policy last</code> "
+            "or <code>best</code> to count another.</p>"
         )
         for view in (self.progress_view, self.difficulty_view, self.wrong_view):
             view.outputs = ()
@@ -161,11 +180,11 @@ class ClassDashboard:
             f"<p>Class <strong>{escape(code)}</strong>: {len(progress)} learner(s); "
             f"counting each learner's {escape(_POLICY_LABELS[policy].lower())}.</p>"
         )
-        self._draw_progress(progress)
+        self._draw_progress(progress, policy)
         self._draw_difficulty([d for d in difficulty if d.answered])
         self._draw_wrong(wrong)
 
-    def _draw_progress(self, progress: Sequence[LearnerProgress]) -> None:
+    def _draw_progress(self, progress: Sequence[LearnerProgress], policy: Policy) -> None:
         names = [escape(p.learner) for p in progress]
         total = len(self.course.questions)
         fig = go.Figure(
@@ -186,16 +205,30 @@ class ClassDashboard:
             yaxis={"autorange": "reversed"},
             **_CHART_LAYOUT,
         )
+        worth = format_points(sum(lesson_points(self.course)))
+        # The points of the attempts that count, then of the first and the last attempts
+        # (without repeating the one that counts).
+        others: tuple[Policy, ...] = ("first", "last")
+        columns = [policy, *(p for p in others if p != policy)]
+        headers = [
+            "Learner",
+            "Answered",
+            f"Right ({_POLICY_LABELS[policy].lower()})",
+            *(f"Points, {_POLICY_LABELS[p].lower()} (out of {worth})" for p in columns),
+        ]
         rows = [
-            (p.learner, f"{p.answered} of {p.total_questions}", p.correct, f"{p.score:g}")
+            (
+                p.learner,
+                f"{p.answered} of {p.total_questions}",
+                p.correct,
+                *(format_points(_points(p, policy, column)) for column in columns),
+            )
             for p in progress
         ]
         self.progress_view.outputs += (
             _chart(fig, "Questions answered per learner (table below)."),
         )
-        self.progress_view.append_display_data(
-            HtmlBlock(_table(("Learner", "Answered", "Right", "Points"), rows))
-        )
+        self.progress_view.append_display_data(HtmlBlock(_table(headers, rows)))
 
     def _draw_difficulty(self, difficulty: Sequence[QuestionDifficulty]) -> None:
         hardest = sorted(difficulty, key=lambda d: (d.share_correct, -d.answered))

@@ -150,6 +150,10 @@ class ExplorerView:
         )
         self.summary = widgets.HTML("", layout=FULL_WIDTH)
         self.summary.add_class("tl-explorer-summary")
+        # One line that stays on screen under the controls (sticky), so a slider's effect is
+        # seen where the slider is, on a phone too; the chart and the details follow below.
+        self.live = widgets.HTML("", layout=FULL_WIDTH)
+        self.live.add_class("tl-explorer-live")
         self.error = widgets.HTML("")
         self.about = widgets.HTML(
             '<div class="tl-explorer-about">'
@@ -164,6 +168,7 @@ class ExplorerView:
 
         self.widget = self._layout()
         self.summary.value = summary_html(first, self.sources)
+        self.live.value = live_html(first)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -273,15 +278,17 @@ class ExplorerView:
                 heading("<h4>Medicines you take</h4>"),
                 *self.medications.values(),
                 flags,
+                self.live,
             ],
-            layout=widgets.Layout(flex="1 1 26em", min_width="22em", margin="0 1.5em 0 0"),
+            layout=widgets.Layout(flex="1 1 22em", min_width="0", margin="0 1.5em 0 0"),
         )
         results = widgets.VBox(
             [self.chart.widget, self.legend, self.summary],
             # Not a scroll box: ipywidgets' HTML margins overflow it by 4 px, which made it
             # a scrollable region with nothing focusable in it (axe, serious).
-            layout=widgets.Layout(flex="1 1 560px", min_width="320px", overflow="visible"),
+            layout=widgets.Layout(flex="1 1 26em", min_width="0", overflow="visible"),
         )
+        results.add_class("tl-explorer-results")
         view = widgets.VBox(
             [
                 self.about,
@@ -347,6 +354,7 @@ class ExplorerView:
         result = assess(self.factors(), self.model)
         self.chart.show(self._figure(result), chart_text(result))
         self.summary.value = summary_html(result, self.sources)
+        self.live.value = live_html(result)
         self.error.value = ""
         self.updates += 1
 
@@ -384,6 +392,21 @@ def chart_text(result: Assessment) -> str:
     """The chart in plain text (where no plotly renderer is installed)."""
     bars = "; ".join(f"{c.label}: {_points(c.points)}" for c in result.contributions)
     return f"{_chart_title(result)}. {bars}."
+
+
+def live_html(result: Assessment) -> str:
+    """The result in one line, for the bar that stays beside the controls: the warning-sign
+    advice when one is ticked (it overrides the sliders), else the level."""
+    if result.see_clinician and result.tier is not None:
+        return (
+            f'<p class="tl-live tl-tier-{result.tier.value}"><strong>'
+            f"{escape(result.override_title or '')}</strong> (a warning sign is ticked; see "
+            "below)</p>"
+        )
+    return (
+        f'<p class="tl-live"><strong>{escape(result.level_label)}</strong> '
+        f"({_points(result.points)} in this teaching model)</p>"
+    )
 
 
 def summary_html(result: Assessment, sources: Mapping[str, Source] | None = None) -> str:

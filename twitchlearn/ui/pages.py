@@ -12,8 +12,9 @@ from html import escape
 
 import ipywidgets as widgets
 
-from twitchlearn.identity import Learner
-from twitchlearn.models import Content, Course, Lesson
+from twitchlearn.edition import is_static
+from twitchlearn.identity import Learner, remember_cookie_value
+from twitchlearn.models import Content, Course, Figure, Lesson
 from twitchlearn.session import LearnerSession, kernel_session
 from twitchlearn.site import EXPLORER_PAGE, REVIEW_PAGE, START_PAGE, lesson_page
 from twitchlearn.ui.cases import CaseStudiesView
@@ -29,8 +30,16 @@ from twitchlearn.ui.common import (
 )
 from twitchlearn.ui.explorer import ExplorerView
 from twitchlearn.ui.quiz import QuizView
+from twitchlearn.ui.selfstudy import SelfStudyView
 
-__all__ = ["ExplorerPage", "LessonPage", "StartPage", "clinician_box_html"]
+__all__ = [
+    "ExplorerPage",
+    "LessonPage",
+    "StartPage",
+    "clinician_box_html",
+    "figure_html",
+    "who_html",
+]
 
 
 def _nav(course: Course, lesson: Lesson | None, query: str) -> str:
@@ -92,6 +101,18 @@ def clinician_box_html(content: Content, lesson: Lesson) -> str:
     return "".join(parts)
 
 
+def figure_html(figure: Figure, markup: str) -> str:
+    """A section's figure: the drawing inline (its markup as the loader checked and cleaned
+    it, `Content.figures`), named for screen readers by the alt text, and its caption."""
+    label = escape(figure.alt, quote=True)
+    art = markup.replace(
+        "<svg", f'<svg class="tl-figure-art" role="img" aria-label="{label}" focusable="false"', 1
+    )
+    return (
+        f'<figure class="tl-figure">{art}<figcaption>{escape(figure.caption)}</figcaption></figure>'
+    )
+
+
 class LessonPage:
     """One lesson, shown part by part from the notebook's cells."""
 
@@ -111,6 +132,7 @@ class LessonPage:
             + '<header class="tl-page">'
             + f"<h1>Lesson {lesson.number}: {escape(lesson.title)}</h1>"
             + _nav(self.course, lesson, self.query)
+            + ("" if is_static() else who_html(self.session.learner, self.session.saving))
             + f'<p class="tl-disclaimer">{escape(self.course.disclaimer)}</p></header>'
         )
 
@@ -126,9 +148,12 @@ class LessonPage:
             cites = "; ".join(
                 link(f"#source-{s}", escape(self.course.sources[s].title)) for s in section.sources
             )
+            figure = section.figure
+            markup = self.session.content.figures.get(figure.file, "") if figure else ""
             parts.append(
                 f"<section><h3>{escape(section.heading)}</h3>"
                 f"<p>{self.terms.html(section.body)}</p>"
+                + (figure_html(figure, markup) if figure and markup else "")
                 + (f'<p class="tl-cite">Sources: {cites}</p>' if cites else "")
                 + "</section>"
             )
@@ -195,6 +220,34 @@ class LessonPage:
         return HtmlBlock(source_list(self.course, ids))
 
 
+def _remember(learner: Learner) -> str:
+    """A hidden marker the course's Voila template turns into the `twitchlearn_learner`
+    cookie (an empty value forgets it), so the name survives reloads and pages opened
+    without `?learner=` (twitchlearn.identity.remembered_learner reads it back)."""
+    value = remember_cookie_value(learner) if learner.known else ""
+    return f'<span class="tl-remember" hidden data-value="{escape(value, quote=True)}"></span>'
+
+
+def _in_class(learner: Learner) -> str:
+    return f" in class {escape(learner.class_code)}" if learner.class_code else ""
+
+
+def who_html(learner: Learner, saving: bool) -> str:
+    """Whether this page saves answers, and under which name, in words for the learner."""
+    home = link(START_PAGE + learner.query(), "the start page")
+    if saving and learner.known:
+        where = _in_class(learner)
+        change = "" if learner.from_hub else f" Not you? Change it on {home}."
+        return (
+            f'<p class="tl-who" role="status">Saving your answers as '
+            f"<strong>{escape(learner.name)}</strong>{where}.{change}</p>"
+        )
+    return (
+        '<p class="tl-who tl-who-anonymous" role="status">Your answers on this page are '
+        f"not being saved. To keep them, type your name on {home}.</p>"
+    )
+
+
 class StartPage:
     """The course home: who is learning, the lessons, the explorer and the review page."""
 
@@ -211,7 +264,10 @@ class StartPage:
         )
 
     def who_is_learning(self) -> widgets.VBox:
-        """Name and class code; they travel to every lesson in the links' URLs."""
+        """Name and class code; they travel to every lesson in the links' URLs. The static
+        edition has neither: it says it is for self-study and offers the learner's answers."""
+        if is_static():
+            return SelfStudyView(self.session).widget
         learner = self.session.learner
         name = widgets.Text(
             value=learner.name,
@@ -231,24 +287,52 @@ class StartPage:
         )
         start = widgets.Button(description="Save my name", button_style="primary")
         greeting = widgets.HTML()
+        if learner.from_hub:  # JupyterHub names the learner: the page cannot change it
+            name.disabled = class_code.disabled = start.disabled = True
+            if learner.known:
+                greeting.value = (
+                    f'<p class="tl-greeting" role="status">You are signed in as '
+                    f"{escape(learner.name)}. Your answers are saved under this name.</p>"
+                )
+        if learner.problem:  # a name in the link that is too long: say so, never cut it
+            greeting.value = f'<p class="tl-greeting" role="alert">{escape(learner.problem)}</p>'
 
         def save(_button: object) -> None:
             # The start page saves nothing itself: the name travels in the lesson links.
-            self.session.learner = Learner(name.value, class_code.value)
+            if self.session.learner.from_hub:
+                return
+            typed = Learner(name.value, class_code.value)
+            if typed.problem:
+                greeting.value = f'<p class="tl-greeting" role="alert">{escape(typed.problem)}</p>'
+                return
+            self.session.learner = typed
             if self.session.learner.known:
                 greeting.value = (
                     f'<p class="tl-greeting" role="status">Hello, '
                     f"{escape(self.session.learner.name)}! Your answers will be saved "
-                    "under this name. Pick a lesson below.</p>"
+                    f"under this name{_in_class(typed)}. Pick a lesson below.</p>"
+                    + _remember(typed)
                 )
             else:
-                greeting.value = '<p class="tl-greeting" role="status">Type a name first.</p>'
+                greeting.value = (
+                    '<p class="tl-greeting" role="status">Type a name first.</p>' + _remember(typed)
+                )
             self._lessons.value = self._lessons_html()
 
         def show_error(message: str) -> None:
             greeting.value = f'<p role="alert">{escape(message)}</p>'
 
         start.on_click(safe_callback(save, show_error))
+        # A name typed and left (Tab, Enter, or a tap elsewhere) is saved as if the button
+        # were pressed: a learner who skipped the button got lessons that saved nothing.
+        for field in (name, class_code):
+            field.observe(safe_callback(lambda _change: save(None), show_error), names="value")
+        if learner.known and not learner.from_hub and not learner.problem:
+            greeting.value = (
+                f'<p class="tl-greeting" role="status">Welcome back, {escape(learner.name)}! '
+                "Your answers are saved under this name. Not you? Type your own name.</p>"
+                + _remember(learner)
+            )
         box = widgets.VBox([name, class_code, start, greeting])
         box.add_class("tl-identity")
         return box
@@ -309,6 +393,7 @@ class ExplorerPage:
             page_head()
             + '<header class="tl-page"><h1>The twitch explorer</h1>'
             + nav
+            + ("" if is_static() else who_html(self.session.learner, self.session.saving))
             + f'<p class="tl-disclaimer">{escape(self.session.course.disclaimer)}</p></header>'
         )
 

@@ -3,6 +3,11 @@
 What reaches the browser before the learner submits is only the prompt and the option
 labels; option values (choice ids), the key, the feedback and the explanation stay in the
 kernel (ipywidgets sends selection widgets' labels and an index, never their values).
+
+A graded question is locked in the kernel (`QuestionView.locked`) until "Try again": a
+disabled button only greys it out in the page, and anyone on the kernel's websocket can
+still send its click message. The tracker also grades at most
+`twitchlearn.session.CHECKS_PER_MINUTE` answers to one question a minute.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from twitchlearn.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
-from twitchlearn.scoring import RIGHT_FEEDBACK, Grade
+from twitchlearn.scoring import RIGHT_FEEDBACK, Grade, points_text
 from twitchlearn.session import ProgressTracker
 from twitchlearn.shuffle import key_order, shown_order
 from twitchlearn.ui.common import FULL_WIDTH, WIDE_LABEL, safe_callback
@@ -75,6 +80,8 @@ class QuestionView:
         )
         # Empty until the learner submits: the feedback and explanation are not in the page.
         self.feedback = widgets.HTML("", layout=FULL_WIDTH)
+        # True from a grade until "Try again", whatever the page says about the buttons.
+        self.locked = False
         self.check.on_click(safe_callback(self._on_check, self._show_error))
         self.retry.on_click(safe_callback(self._on_retry, self._show_error))
         self.widget = widgets.VBox(
@@ -195,6 +202,8 @@ class QuestionView:
     # -- events ----------------------------------------------------------------------------
 
     def _on_check(self, _button: object) -> None:
+        if self.locked:  # a click on the disabled button, sent by hand: nothing to grade
+            return
         try:
             answer = self.read_answer()
             result = self.tracker.submit(self.question.id, answer)
@@ -204,6 +213,7 @@ class QuestionView:
         self._show_grade(result)
 
     def _on_retry(self, _button: object) -> None:
+        self.locked = False
         for control in self.controls:
             control.disabled = False
         self.feedback.value = ""
@@ -229,14 +239,17 @@ class QuestionView:
         )
 
     def _show_grade(self, result: Grade) -> None:
+        self.locked = True
         for control in self.controls:
             control.disabled = True
         self.check.disabled = True
-        self.retry.layout.display = None
+        # "" and not None: the Pyodide kernel (static edition) drops a None from widget
+        # messages, so the button stayed hidden there; "" shows it in both editions.
+        self.retry.layout.display = ""
         if result.correct:
             verdict = "Correct."
         elif result.score > 0:
-            verdict = f"Partly right: {result.score:.2g} of {result.max_score:g} point."
+            verdict = f"Partly right: {points_text(result.score, result.max_score)}."
         else:
             verdict = "Not quite."
         notes = "".join(f"<li>{escape(f)}</li>" for f in result.feedback if f != RIGHT_FEEDBACK)

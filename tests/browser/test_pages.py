@@ -1,0 +1,212 @@
+"""Every page of the course as a learner's browser shows it, at a desktop's and two phones'
+widths (issue 12): nothing overlaps, nothing is cut off, nothing scrolls sideways, axe-core
+finds no WCAG 2.0/2.1/2.2 A or AA violation of any impact, and the header (course title,
+where you are, a lesson menu that works by keyboard) is on every page.
+
+Each page is opened once (a real Voila kernel each) and looked at in all three widths: the
+layout is the browser's, so resizing the viewport shows what a phone of that width shows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.support.learner import COURSE
+from tests.support.servers import FIRST_PAGE_TIMEOUT_MS, VoilaServer, local_only, open_page
+from twitchlearn.site import EXPLORER_PAGE, REVIEW_PAGE, START_PAGE, lesson_page
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = {"desktop": (1280, 800), "phone": (390, 844), "small phone": (320, 640)}
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+QUERY = "?learner=Page+Check&class=P1"
+
+PAGES: dict[str, tuple[str, str]] = {
+    "start": (START_PAGE, ".tl-identity input"),
+    **{
+        f"lesson {lesson.number}": (lesson_page(lesson), ".tl-quiz .tl-question .jupyter-button")
+        for lesson in COURSE.lessons
+    },
+    "explorer": (EXPLORER_PAGE, ".js-plotly-plot .trace.bars"),
+    "review": (REVIEW_PAGE, ".tl-review-message, .tl-review .tl-question"),
+}
+
+# What a page shows has to be measured after the widgets are drawn; these scripts return
+# descriptions of what is wrong, so a failure says where.
+OVERLAPS = """() => {
+  const found = [];
+  const groups = document.querySelectorAll(
+    '.widget-radio-box, .tl-question, .tl-case, .tl-explorer');
+  for (const group of groups) {
+    const boxes = [...group.querySelectorAll(':scope label, :scope .widget-checkbox')]
+      .filter(e => e.offsetParent !== null)
+      .map(e => [e, e.getBoundingClientRect()])
+      .filter(([, r]) => r.width > 0 && r.height > 0);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, ra] = boxes[i], [b, rb] = boxes[j];
+        if (a.contains(b) || b.contains(a)) continue;
+        const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+        const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        if (w > 1 && h > 1) {
+          const text = e => e.textContent.trim().slice(0, 50);
+          found.push(`"${text(a)}" overlaps "${text(b)}"`);
+        }
+      }
+    }
+  }
+  return [...new Set(found)];
+}"""
+
+CLIPPED = """() => {
+  const found = [];
+  const width = document.documentElement.clientWidth;
+  const texts = document.querySelectorAll(
+    '#rendered_cells label, #rendered_cells .widget-label, #rendered_cells button, '
+    + '#rendered_cells .widget-readout, #rendered_cells a, #rendered_cells h1, '
+    + '#rendered_cells h2, #rendered_cells h3, #rendered_cells p, #rendered_cells li, '
+    + '.tl-site a, .tl-site summary, #rendered_cells select, #rendered_cells input');
+  for (const e of texts) {
+    if (e.offsetParent === null) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const name = (e.textContent || e.value || e.getAttribute('aria-label') || e.tagName)
+      .trim().slice(0, 60);
+    if (r.right > width + 1 || r.left < -1) found.push(`cut off at the edge: "${name}"`);
+    const style = getComputedStyle(e);
+    const hides = ['hidden', 'clip'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
+    if (hides && e.tagName !== 'INPUT' && e.scrollWidth > e.clientWidth + 1) {
+      found.push(`text clipped: "${name}"`);
+    }
+  }
+  return [...new Set(found)];
+}"""
+
+
+@pytest.fixture(scope="module")
+def opened(server: VoilaServer, browser: Browser) -> Iterator[dict[str, Page]]:
+    """Each page, opened the first time a test asks for it and kept for the module."""
+    contexts: list[BrowserContext] = []
+    pages: dict[str, Page] = {}
+
+    class Opened(dict[str, Page]):
+        def __missing__(self, name: str) -> Page:
+            notebook, ready = PAGES[name]
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context.route("**/*", local_only)
+            contexts.append(context)
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            open_page(page, f"{server.url}/voila/render/{notebook}{QUERY}", ready)
+            self[name] = page
+            return page
+
+    yield Opened(pages)
+    for context in contexts:
+        context.close()
+
+
+def _at(page: Page, width: str, *, redraw: str = "") -> Page:
+    """The page at `width`. With `redraw` (the page's ready selector), reloaded there: plotly
+    sizes a chart to the page when it first draws it, as a phone would see it, and does not
+    follow a later resize of the window."""
+    w, h = WIDTHS[width]
+    page.set_viewport_size({"width": w, "height": h})
+    page.wait_for_function(f"() => document.documentElement.clientWidth === {w}")
+    if redraw:
+        page.reload(wait_until="commit")
+        page.wait_for_selector(redraw, timeout=FIRST_PAGE_TIMEOUT_MS)
+    return page
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("name", list(PAGES))
+def test_nothing_overlaps_is_cut_off_or_scrolls_sideways(
+    opened: dict[str, Page], name: str, width: str
+) -> None:
+    page = _at(opened[name], width)
+    sideways = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert sideways <= 0, f"{name} at {width} scrolls sideways by {sideways} px"
+    overlaps = page.evaluate(OVERLAPS)
+    assert not overlaps, f"{name} at {width}:\n" + "\n".join(overlaps)
+    clipped = page.evaluate(CLIPPED)
+    assert not clipped, f"{name} at {width}:\n" + "\n".join(clipped)
+
+
+def _violations(response: dict[str, Any]) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {json.dumps(node['target'])}\n    {node['html'][:200]}\n"
+        f"    {node.get('failureSummary', '')}"
+        for v in response["violations"]
+        for node in v["nodes"]
+    ]
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_axe_finds_no_wcag_a_or_aa_violation(
+    opened: dict[str, Page], name: str, width: str
+) -> None:
+    charts = name == "explorer"
+    page = _at(opened[name], width, redraw=PAGES[name][1] if charts else "")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    problems = _violations(results.response)
+    assert not problems, "\n".join(problems)
+    checked = {rule["id"] for rule in results.response["passes"]}
+    assert "button-name" in checked or name == "review", "axe saw no buttons: did it run?"
+    if name != "explorer":  # see the test below
+        assert "color-contrast" in checked, "axe checked no text contrast: did the page render?"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="axe-core (4.12.1 here, and 4.14.1 tried) stops its color-contrast rule on the "
+    "explorer page with 'Element midpoint exceeds the grid bounds' and reports it as "
+    "incomplete, so contrast there is not measured by axe; it uses the same colours as the "
+    "lessons, where it is. Strict: when axe measures it, this test fails and says so.",
+)
+def test_axe_measures_the_explorers_contrast(opened: dict[str, Page]) -> None:
+    page = _at(opened["explorer"], "desktop")
+    results = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast"]}})
+    assert results.response["passes"], results.response["incomplete"]
+
+
+@pytest.mark.parametrize("name", ["start", "lesson 2", "explorer", "review"])
+def test_the_header_says_where_you_are_and_its_menu_works_by_keyboard(
+    opened: dict[str, Page], name: str
+) -> None:
+    page = _at(opened[name], "phone")
+    header = page.locator("header.tl-site")
+    expect(header.locator(".tl-site-title")).to_have_text(COURSE.title.split(":")[0])
+    summary = header.get_by_text("Lessons", exact=True)
+    summary.focus()
+    page.keyboard.press("Enter")
+    menu = header.locator(".tl-menu ol")
+    expect(menu).to_be_visible()
+    links = menu.get_by_role("link")
+    expect(links).to_have_count(len(PAGES))
+    current = menu.locator('a[aria-current="page"]')
+    expect(current).to_have_count(1)
+    expect(current).to_have_attribute("href", f"{PAGES[name][0]}{QUERY}")
+    page.keyboard.press("Tab")  # into the menu: its first link
+    expect(links.first).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    expect(summary).to_be_focused()
+    _at(page, "desktop")  # "where you are" is hidden on phones, for room
+    if name == "lesson 2":
+        expect(header.locator(".tl-where")).to_have_text(f"Lesson 2 of {len(COURSE.lessons)}")
+    assert page.title() in {
+        COURSE.title,
+        f"Lesson 2: {COURSE.lessons[1].title}",
+        "The twitch explorer",
+        "Review what you missed",
+    }
