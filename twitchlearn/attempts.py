@@ -5,9 +5,14 @@ by `encode_answer` and times written by `format_time`, and every reader that nee
 attempt that counts" (the export, the teacher's views) asks `counted()`, the one
 implementation of the attempt policies:
 
-    first   the learner's first attempt at the question
+    first   the learner's first attempt at the question (the default: DEFAULT_POLICY)
     last    the most recent attempt
     best    the highest score; of equal scores, the earliest
+
+The first attempt counts unless a teacher asks otherwise: after a wrong answer the page
+shows the right one and "Try again" takes it, so under "best" every learner who tries again
+reaches full marks. Later attempts are practice; they are saved, and the teacher's views
+show the last attempt's points beside the first's.
 
 Answers are saved as JSON: a choice id (str), a list of choice ids (multiple select; a set is
 saved sorted), a bool, a number, or an object of left id -> right id (matching).
@@ -21,7 +26,10 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Final, Literal, NamedTuple, TypeAlias
 
+from twitchlearn.identity import fold_key
+
 __all__ = [
+    "DEFAULT_POLICY",
     "POLICIES",
     "Answer",
     "Attempt",
@@ -40,6 +48,7 @@ Answer: TypeAlias = str | bool | int | float | list[str] | dict[str, str]
 # Which attempt counts, when a learner answered a question more than once.
 Policy: TypeAlias = Literal["first", "last", "best"]
 POLICIES: Final[tuple[Policy, ...]] = ("first", "last", "best")
+DEFAULT_POLICY: Final[Policy] = "first"  # see the module doc: the key is shown after a try
 
 
 class Attempt(NamedTuple):
@@ -86,13 +95,20 @@ class CountedAttempt(NamedTuple):
 
 def counted(attempts: Iterable[Attempt], policy: Policy) -> list[CountedAttempt]:
     """Per learner and question, the attempt that counts under `policy` and how many there
-    were; ordered by learner, then question id."""
+    were; ordered by learner, then question id.
+
+    Spellings of one name ("Jess" and "jess") are one learner, as the store matches them
+    (`twitchlearn.identity.fold_key`); the learner is shown as first spelled."""
     if policy not in POLICIES:
         raise ValueError(f"Unknown policy {policy!r}; use one of {', '.join(map(repr, POLICIES))}.")
     chosen: dict[tuple[str, str], Attempt] = {}
     count: dict[tuple[str, str], int] = {}
+    spelled: dict[str, str] = {}  # folded name -> the first spelling saved
     for attempt in sorted(attempts, key=lambda a: a.id):
-        key = (attempt.learner, attempt.question_id)
+        name = spelled.setdefault(fold_key(attempt.learner), attempt.learner)
+        if name != attempt.learner:
+            attempt = attempt._replace(learner=name)
+        key = (name, attempt.question_id)
         count[key] = count.get(key, 0) + 1
         held = chosen.get(key)
         if held is None or policy == "last" or (policy == "best" and attempt.score > held.score):

@@ -11,6 +11,10 @@ Answers by question kind:
 Every question is worth 1 point. Multiple select earns the share of right options picked
 minus the share of wrong options picked (never below 0), so ticking everything scores 0.
 Matching earns the share of items matched right.
+
+Points are written for people by `format_points` (and `points_text`, "2.3 of 3 points"):
+whole numbers with no decimals, a part-point with one decimal that never reads as a whole
+number. Files for machines (the CSV export) keep full numbers.
 """
 
 from __future__ import annotations
@@ -34,9 +38,51 @@ from twitchlearn.models import (
     question_version,
 )
 
-__all__ = ["MAX_SCORE", "RIGHT_FEEDBACK", "Grade", "grade", "grade_answer", "right_answer_text"]
+__all__ = [
+    "MAX_SCORE",
+    "RIGHT_FEEDBACK",
+    "Grade",
+    "format_points",
+    "grade",
+    "grade_answer",
+    "points_text",
+    "question_points",
+    "right_answer_text",
+]
 
 MAX_SCORE = 1.0
+
+
+def question_points(question: Question) -> float:
+    """What `question` is worth: the most a grade of it can score (every question: 1)."""
+    del question  # every question is worth the same today; the one place to change that
+    return MAX_SCORE
+
+
+# Sums of part-points (thirds, quarters) land a hair away from whole numbers in floating
+# point: 1/3 + 1/3 + 1/3 may be 0.9999999999999999. Closer than this to a whole number is it.
+_WHOLE = 1e-9
+
+
+def format_points(value: float) -> str:
+    """Points as people write them: "2" for whole numbers, one decimal for a part-point
+    ("2.3"). A part-point never looks whole: 2.96 is "2.9", not "3.0" (full marks), and
+    0.04 is "0.1", not "0" (nothing right); otherwise it is rounded to the nearest tenth."""
+    if not math.isfinite(value):
+        raise ValueError(f"Points must be a finite number, not {value!r}.")
+    whole = round(value)
+    if abs(value - whole) <= _WHOLE:
+        return str(whole)
+    size = abs(value)
+    floor = math.floor(size)
+    tenths = min(max(round((size - floor) * 10), 1), 9)  # 1..9: never .0
+    return f"{'-' if value < 0 else ''}{floor}.{tenths}"
+
+
+def points_text(score: float, out_of: float) -> str:
+    """A score out of a maximum in words: "2 of 3 points", "0.5 of 1 point"."""
+    unit = "point" if format_points(out_of) == "1" else "points"
+    return f"{format_points(score)} of {format_points(out_of)} {unit}"
 
 
 @attrs.frozen(kw_only=True)

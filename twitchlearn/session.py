@@ -20,21 +20,27 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import Final, Protocol
 
 import attrs
 
-from twitchlearn.errors import AnswerError, StoreError
+from twitchlearn.edition import session_source
+from twitchlearn.errors import AnswerError, StoreError, TooManyChecks
 from twitchlearn.identity import Learner, learner_from_environment
 from twitchlearn.loading import load_content
 from twitchlearn.models import Content, Course, question_version
 from twitchlearn.review import ReviewState
-from twitchlearn.scoring import Grade, grade
+from twitchlearn.scoring import Grade, grade, points_text
 from twitchlearn.storage import ProgressStore, open_store_or_memory
 
 __all__ = [
+    "CHECKS_PER_MINUTE",
+    "SLOW_DOWN",
     "AttemptSink",
     "LearnerSession",
     "LessonProgress",
@@ -46,6 +52,14 @@ log = logging.getLogger(__name__)
 
 NOT_KEPT = "Your answers will not be kept after this visit."
 NOT_SAVED = "Your answers are not being saved right now."
+
+# How many answers to one question the tracker grades in any 60 seconds. A learner who reads
+# the feedback, presses "Try again" and picks again needs several seconds a try, so ten a
+# minute is more than anyone learning needs; a script sending "Check answer" messages
+# (2000 in 6.4 s from one tab, issue 15) is held to ten. Below the store's own limit (30 a
+# minute), so a learner meets this plain message first.
+CHECKS_PER_MINUTE: Final = 10
+SLOW_DOWN: Final = "Slow down: wait a moment before you check this answer again."
 
 
 class AttemptSink(Protocol):
@@ -61,21 +75,37 @@ class LessonProgress:
     answered: int
     total: int
     score: float  # sum of the latest grades' scores
+    out_of: float = 0.0  # the most those answered questions could score (their points)
 
     @property
     def fraction(self) -> float:
         return self.answered / self.total if self.total else 0.0
 
     def describe(self) -> str:
-        return f"{self.answered} of {self.total} answered, {self.score:g} points"
+        """Such as "3 of 12 answered, 2.5 of 3 points" (the points of those answered)."""
+        if not self.answered:
+            return f"0 of {self.total} answered"
+        out_of = self.out_of or float(self.answered)
+        return f"{self.answered} of {self.total} answered, {points_text(self.score, out_of)}"
 
 
 class ProgressTracker:
-    """Grades answers and keeps each question's latest grade."""
+    """Grades answers and keeps each question's latest grade.
 
-    def __init__(self, course: Course, sink: AttemptSink | None = None) -> None:
+    At most `CHECKS_PER_MINUTE` answers to one question are graded in any 60 seconds (by
+    `clock`, seconds; default time.monotonic); beyond that `submit` raises TooManyChecks.
+    """
+
+    def __init__(
+        self,
+        course: Course,
+        sink: AttemptSink | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.course = course
         self.sink = sink
+        self._clock = clock
+        self._checked: dict[str, deque[float]] = {}  # per question, when its last checks were
         self._latest: dict[str, Grade] = {}
         self._answers: dict[str, object] = {}
         self._listeners: list[Callable[[], None]] = []
@@ -84,8 +114,16 @@ class ProgressTracker:
         self._listeners.append(callback)
 
     def submit(self, question_id: str, answer: object) -> Grade:
-        """Grade and remember an answer. Raises AnswerError for an answer of the wrong form."""
+        """Grade and remember an answer. Raises AnswerError for an answer of the wrong form,
+        TooManyChecks (an AnswerError) when this question was checked too often just now."""
+        now = self._clock()
+        recent = self._checked.setdefault(question_id, deque())
+        while recent and now - recent[0] >= 60.0:
+            recent.popleft()
+        if len(recent) >= CHECKS_PER_MINUTE:
+            raise TooManyChecks(SLOW_DOWN)
         result = grade(self.course.questions[question_id], answer)
+        recent.append(now)
         if self.sink is not None:  # saved first, so listeners see the store up to date
             self.sink.save(question_id, answer, result)
         self.restore(question_id, answer, result)
@@ -118,7 +156,10 @@ class ProgressTracker:
     def _progress(self, ids: list[str]) -> LessonProgress:
         grades = [self._latest[i] for i in ids if i in self._latest]
         return LessonProgress(
-            answered=len(grades), total=len(ids), score=sum(g.score for g in grades)
+            answered=len(grades),
+            total=len(ids),
+            score=sum(g.score for g in grades),
+            out_of=sum(g.max_score for g in grades),
         )
 
 
@@ -242,5 +283,34 @@ _KERNEL_SESSION: list[LearnerSession] = []  # at most one: the learner of this k
 def kernel_session() -> LearnerSession:
     """This kernel's learner session, started from the environment on first use."""
     if not _KERNEL_SESSION:
-        _KERNEL_SESSION.append(LearnerSession.start(load_content()))
+        _log_to_server()
+        # The static edition (Python in the browser) starts its one self-study learner.
+        _KERNEL_SESSION.append(LearnerSession.start(load_content(), *session_source()))
     return _KERNEL_SESSION[0]
+
+
+def _log_to_server() -> None:
+    """Send this package's log lines to the kernel process's own stderr, which is the
+    server's log, and never to the page.
+
+    ipykernel replaces `sys.stderr` (and file descriptor 2) with a stream to the page, so a
+    warning with the database's path and what an administrator should do appeared as output
+    on the learner's page, and in the messages of anyone connected to the kernel. ipykernel
+    keeps a copy of the original descriptor; outside a kernel, stderr is the real one.
+    """
+    logger = logging.getLogger("twitchlearn")
+    if logger.handlers:
+        return  # the host (a test, a server) chose where the log goes
+    original = getattr(sys.stderr, "_original_stdstream_copy", None)
+    stream = (
+        open(original, "w", buffering=1, encoding="utf-8", closefd=False)  # noqa: SIM115
+        if isinstance(original, int)
+        else sys.__stderr__
+    )
+    if stream is None:
+        return
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("[twitchlearn kernel %(process)d] %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False

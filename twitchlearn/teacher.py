@@ -2,8 +2,11 @@
 
 `learner_progress`, `question_difficulty` and `common_wrong_answers` read one class from a
 `ProgressStore`. When a learner answered a question more than once, `policy` says which
-attempt counts ("first", "last" or "best"), through `twitchlearn.attempts.counted`, as in
-`twitchlearn export`. Attempts at question ids the course no longer has are left out.
+attempt counts ("first", the default, "last" or "best"), through
+`twitchlearn.attempts.counted`, as in `twitchlearn export`. Each learner's progress also has
+the points of their first attempts and of their last ones (practice after a wrong answer,
+when the right one was shown), whatever the policy. Attempts at question ids the course no
+longer has are left out.
 
 The teacher guide's plan, prompts and safety note are content (teacher_guide.yaml, in
 `Content.guide`); `answer_key` lists every question with its right answer. The answer key
@@ -18,7 +21,7 @@ from typing import Final
 
 import attrs
 
-from twitchlearn.attempts import Answer, CountedAttempt, Policy, counted
+from twitchlearn.attempts import DEFAULT_POLICY, Answer, Attempt, CountedAttempt, Policy, counted
 from twitchlearn.models import (
     Course,
     Lesson,
@@ -29,11 +32,12 @@ from twitchlearn.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
-from twitchlearn.scoring import right_answer_text
+from twitchlearn.scoring import question_points, right_answer_text
 from twitchlearn.storage import ProgressStore
 
 __all__ = [
     "EXPORT_COMMAND",
+    "GRADEBOOK_COMMAND",
     "KeyEntry",
     "LearnerProgress",
     "QuestionDifficulty",
@@ -42,11 +46,13 @@ __all__ = [
     "answer_text",
     "common_wrong_answers",
     "learner_progress",
+    "lesson_points",
     "question_difficulty",
     "wrong_parts",
 ]
 
 EXPORT_COMMAND: Final = "twitchlearn export --class {code} --out results.csv"
+GRADEBOOK_COMMAND: Final = "twitchlearn export --class {code} --gradebook --out gradebook.csv"
 
 
 # --- results -----------------------------------------------------------------------------
@@ -59,8 +65,12 @@ class LearnerProgress:
     learner: str
     answered: int  # questions answered at least once
     correct: int  # of those, answered right (under the policy)
-    score: float  # points, one per question at most
+    score: float  # points under the policy (each question: scoring.question_points)
     total_questions: int  # in the course
+    total_points: float = 0.0  # what the course's questions are worth together
+    first_score: float = 0.0  # points counting each question's first attempt
+    last_score: float = 0.0  # points counting each question's last attempt
+    lesson_scores: tuple[float, ...] = ()  # points under the policy, per lesson in order
 
     @property
     def share_done(self) -> float:
@@ -101,29 +111,56 @@ def _counted(store: ProgressStore, class_code: str, policy: Policy) -> list[Coun
     return counted(store.attempts(class_code=class_code), policy)
 
 
+def lesson_points(course: Course) -> tuple[float, ...]:
+    """What each lesson's questions are worth together, in course order."""
+    return tuple(sum(question_points(q) for q in lesson.questions) for lesson in course.lessons)
+
+
+def _points(chosen: list[CountedAttempt], course: Course) -> dict[str, float]:
+    """Per learner, the points of `chosen` at the course's questions."""
+    points: dict[str, float] = {}
+    for attempt in chosen:
+        if attempt.question_id in course.questions:
+            points[attempt.learner] = points.get(attempt.learner, 0.0) + attempt.score
+    return points
+
+
 def learner_progress(
-    store: ProgressStore, course: Course, class_code: str, policy: Policy
+    store: ProgressStore, course: Course, class_code: str, policy: Policy = DEFAULT_POLICY
 ) -> list[LearnerProgress]:
     """One entry per learner with an attempt in the class, sorted by name (case-folded)."""
-    mine: dict[str, list[tuple[float, bool]]] = {}
-    for chosen in _counted(store, class_code, policy):
+    attempts: list[Attempt] = store.attempts(class_code=class_code)
+    lesson_index = {lesson.id: n for n, lesson in enumerate(course.lessons)}
+    mine: dict[str, list[CountedAttempt]] = {}
+    for chosen in counted(attempts, policy):
         if chosen.question_id in course.questions:
-            mine.setdefault(chosen.learner, []).append((chosen.score, chosen.correct))
-    total = len(course.questions)
-    return [
-        LearnerProgress(
-            learner=learner,
-            answered=len(results),
-            correct=sum(1 for _, right in results if right),
-            score=sum(score for score, _ in results),
-            total_questions=total,
+            mine.setdefault(chosen.learner, []).append(chosen)
+    first = _points(counted(attempts, "first"), course)
+    last = _points(counted(attempts, "last"), course)
+    total_points = sum(lesson_points(course))
+    progress = []
+    for learner, results in sorted(mine.items(), key=lambda item: (item[0].casefold(), item[0])):
+        by_lesson = [0.0] * len(course.lessons)
+        for result in results:
+            by_lesson[lesson_index[course.questions[result.question_id].lesson]] += result.score
+        progress.append(
+            LearnerProgress(
+                learner=learner,
+                answered=len(results),
+                correct=sum(1 for result in results if result.correct),
+                score=sum(result.score for result in results),
+                total_questions=len(course.questions),
+                total_points=total_points,
+                first_score=first.get(learner, 0.0),
+                last_score=last.get(learner, 0.0),
+                lesson_scores=tuple(by_lesson),
+            )
         )
-        for learner, results in sorted(mine.items(), key=lambda item: (item[0].casefold(), item[0]))
-    ]
+    return progress
 
 
 def question_difficulty(
-    store: ProgressStore, course: Course, class_code: str, policy: Policy
+    store: ProgressStore, course: Course, class_code: str, policy: Policy = DEFAULT_POLICY
 ) -> list[QuestionDifficulty]:
     """Every question of the course in course order, with how many answered and got it right."""
     answered: Counter[str] = Counter()
@@ -144,7 +181,12 @@ def question_difficulty(
 
 
 def common_wrong_answers(
-    store: ProgressStore, course: Course, class_code: str, policy: Policy, *, limit: int = 10
+    store: ProgressStore,
+    course: Course,
+    class_code: str,
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    limit: int = 10,
 ) -> list[WrongAnswer]:
     """The wrong answers most learners gave (counting the attempt that counts), most first.
 

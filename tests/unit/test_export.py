@@ -17,7 +17,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from twitchlearn.attempts import POLICIES, Attempt, CountedAttempt, Policy, counted, encode_answer
-from twitchlearn.export import COLUMNS, TOTAL, ExportRow, export_rows, version_status, write_csv
+from twitchlearn.export import (
+    COLUMNS,
+    TOTAL,
+    ExportRow,
+    GradebookRow,
+    export_rows,
+    gradebook_header,
+    gradebook_rows,
+    version_status,
+    write_csv,
+    write_gradebook_csv,
+)
 from twitchlearn.models import Course, Lesson, TrueFalseQuestion
 from twitchlearn.scoring import Grade
 from twitchlearn.storage import ProgressStore
@@ -163,10 +174,15 @@ def saved(attempt_id: int, learner: str, qid: str, score: float, minute: int) ->
 
 
 def reference_counted(attempts: list[Attempt], policy: str) -> list[CountedAttempt]:
-    """What `counted` should give, written out the plain way."""
+    """What `counted` should give, written out the plain way: spellings of one name are
+    one learner, shown as first spelled (by id)."""
+    spelled: dict[str, str] = {}
+    for attempt in sorted(attempts, key=lambda a: a.id):
+        spelled.setdefault(attempt.learner.casefold(), attempt.learner)
     groups: dict[tuple[str, str], list[Attempt]] = {}
     for attempt in attempts:
-        groups.setdefault((attempt.learner, attempt.question_id), []).append(attempt)
+        named = attempt._replace(learner=spelled[attempt.learner.casefold()])
+        groups.setdefault((named.learner, named.question_id), []).append(named)
     result = []
     for key in sorted(groups):
         group = groups[key]
@@ -325,6 +341,13 @@ def test_csv_neutralises_spreadsheet_formulas(store: ProgressStore, name: str) -
     assert first["learner"] == first["class"] == "'" + name
 
 
+def first_spellings(attempts: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+    """The attempts with each learner named as first spelled: "Ann" and "ann" are one
+    learner, and the export and the gradebook show the spelling saved first."""
+    spelled: dict[str, str] = {}
+    return [(spelled.setdefault(who.casefold(), who), q, score) for who, q, score in attempts]
+
+
 # Attempts: (learner, question, score); each recorded a minute after the one before.
 attempt_lists = st.lists(
     st.tuples(
@@ -348,6 +371,7 @@ def test_export_matches_a_plain_python_reference(
         for minute, (learner, qid, score) in enumerate(attempts):
             add(store, learner, qid, score, minute)
         rows = by_key(export_rows(store, COURSE, "7B", policy))  # type: ignore[arg-type]
+    attempts = first_spellings(attempts)  # the reference below, as the export names them
     for learner in {a[0] for a in attempts}:
         for qid in QIDS:
             mine = [(m, s) for m, (who, q, s) in enumerate(attempts) if (who, q) == (learner, qid)]
@@ -407,3 +431,144 @@ def test_attempts_saved_before_versions_were_kept_say_unknown() -> None:
     assert version_status("", "abc") == "unknown"
     assert version_status("abc", "abc") == "current"
     assert version_status("abd", "abc") == "older"
+
+
+# --- the first attempt counts by default ----------------------------------------------------
+
+
+def test_by_default_the_first_attempt_counts(filled: ProgressStore) -> None:
+    add(filled, "Cleo", "q-c", 0.0, 10)  # wrong, then (the key was shown) right
+    add(filled, "Cleo", "q-c", 1.0, 11)
+    rows = by_key(export_rows(filled, COURSE, "7B"))
+    assert (rows["Cleo", "q-c"].score, rows["Cleo", "q-c"].attempts) == (0.0, 2)
+    assert rows["Cleo", TOTAL].score == 0.0
+    assert rows["Ann", "q-b"].score == 0.5  # Ann's first of three attempts
+    (cleo,) = [r for r in gradebook_rows(filled, COURSE, "7B") if r.learner == "Cleo"]
+    assert (cleo.score, cleo.first_score, cleo.last_score) == (0.0, 0.0, 1.0)
+
+
+# --- the gradebook: one row per learner -----------------------------------------------------
+
+
+def test_gradebook_has_one_row_per_learner_with_lessons_and_totals(
+    filled: ProgressStore,
+) -> None:
+    # Ann: q-b 0.5 then 1.0 then 0.0, q-c 0.0. Ben: q-a 1.0 twice.
+    expected = {
+        "first": {"Ann": ((0.5, 0.0), 0.5), "Ben": ((1.0, 0.0), 1.0)},
+        "last": {"Ann": ((0.0, 0.0), 0.0), "Ben": ((1.0, 0.0), 1.0)},
+        "best": {"Ann": ((1.0, 0.0), 1.0), "Ben": ((1.0, 0.0), 1.0)},
+    }
+    for policy in POLICIES:
+        rows = gradebook_rows(filled, COURSE, "7B", policy)
+        assert [r.learner for r in rows] == ["Ann", "Ben"]
+        for row in rows:
+            assert (row.lesson_scores, row.score) == expected[policy][row.learner]
+            assert row.class_code == "7B"
+        ann, ben = rows
+        assert (ann.answered, ben.answered) == (2, 1)  # the other class's q-a is not Ann's here
+        assert (ann.first_score, ann.last_score) == (0.5, 0.0)
+        assert (ben.first_score, ben.last_score) == (1.0, 1.0)
+    assert gradebook_rows(filled, COURSE, "no such class") == []
+
+
+def test_gradebook_header_names_lessons_and_the_points_they_are_worth() -> None:
+    assert gradebook_header(COURSE) == (
+        "learner",
+        "class",
+        "questions answered (of 3)",
+        "Lesson 1: one (points out of 2, first attempt)",
+        "Lesson 2: two (points out of 1, first attempt)",
+        "Total points (out of 3, first attempt)",
+        "Total points (out of 3, last attempt)",
+    )
+    assert gradebook_header(COURSE, "last")[-2:] == (
+        "Total points (out of 3, last attempt)",
+        "Total points (out of 3, first attempt)",
+    )
+    assert gradebook_header(COURSE, "best")[-3:] == (
+        "Total points (out of 3, best attempt)",
+        "Total points (out of 3, first attempt)",
+        "Total points (out of 3, last attempt)",
+    )
+    with pytest.raises(ValueError, match="Unknown policy 'worst'"):
+        gradebook_header(COURSE, "worst")  # type: ignore[arg-type]
+
+
+def test_gradebook_csv_parses_back_and_is_safe_for_spreadsheets(
+    store: ProgressStore, tmp_path: Path
+) -> None:
+    titled = attrs.evolve(
+        COURSE, lessons=(attrs.evolve(COURSE.lessons[0], title="=2+3, or not"), COURSE.lessons[1])
+    )
+    add(store, "=HYPERLINK(1)", "q-b", 1 / 3, 1)
+    add(store, "=HYPERLINK(1)", "q-b", 1.0, 2)
+    add(store, "Zoë", "q-c", 1.0, 3)
+    path = tmp_path / "gradebook.csv"
+    write_gradebook_csv(gradebook_rows(store, titled, "7B", "best"), titled, path, "best")
+    with path.open(encoding="utf-8", newline="") as file:
+        header, *lines = list(csv.reader(file))
+    assert header[3] == "Lesson 1: =2+3, or not (points out of 2, best attempt)"  # one cell
+    assert header == list(gradebook_header(titled, "best"))
+    assert lines == [
+        ["'=HYPERLINK(1)", "7B", "1", "1", "0", "1", "0.333333", "1"],
+        ["Zoë", "7B", "1", "0", "1", "1", "1", "1"],
+    ]
+    out = io.StringIO(newline="")
+    write_gradebook_csv([], titled, out)
+    assert out.getvalue().startswith("learner,class,questions answered (of 3),")
+
+
+@settings(max_examples=40, deadline=None)
+@given(attempt_lists, st.sampled_from(POLICIES))
+def test_gradebook_matches_the_dashboard_and_a_plain_reference(
+    tmp_path_factory: pytest.TempPathFactory,
+    attempts: list[tuple[str, str, float]],
+    policy: Policy,
+) -> None:
+    from twitchlearn.teacher import learner_progress
+
+    path = tmp_path_factory.getbasetemp() / f"{uuid.uuid4()}.sqlite3"
+    with SQLiteStore(path) as store:
+        for minute, (learner, qid, score) in enumerate(attempts):
+            add(store, learner, qid, score, minute)
+        book = gradebook_rows(store, COURSE, "7B", policy)
+        dashboard = learner_progress(store, COURSE, "7B", policy)
+    attempts = first_spellings(attempts)  # the reference below, as the export names them
+    assert [(r.learner, r.answered, r.score, r.first_score, r.last_score) for r in book] == [
+        (p.learner, p.answered, p.score, p.first_score, p.last_score) for p in dashboard
+    ]
+    lesson_of = {"q-b": 0, "q-a": 0, "q-c": 1}
+    for row in book:
+        mine: dict[str, list[float]] = {}
+        for who, qid, score in attempts:
+            if who == row.learner:
+                mine.setdefault(qid, []).append(score)
+        chosen = {
+            "first": {q: s[0] for q, s in mine.items()},
+            "last": {q: s[-1] for q, s in mine.items()},
+            "best": {q: max(s) for q, s in mine.items()},
+        }
+        lessons = [0.0, 0.0]
+        for qid, score in chosen[policy].items():
+            lessons[lesson_of[qid]] += score
+        assert row.answered == len(mine)
+        assert row.lesson_scores == pytest.approx(lessons)
+        assert row.score == pytest.approx(sum(lessons))
+        assert row.first_score == pytest.approx(sum(chosen["first"].values()))
+        assert row.last_score == pytest.approx(sum(chosen["last"].values()))
+    assert {r.learner for r in book} == {a[0] for a in attempts}
+    assert all(isinstance(r, GradebookRow) for r in book)
+
+
+def test_spellings_of_one_name_are_one_learner_in_the_export(store: ProgressStore) -> None:
+    # The store matches "Jess" and "JESS" in class "7b" and "7B" as one learner; so must the
+    # export and the gradebook, or a teacher sees two half-finished learners.
+    add(store, "Jess", "q-b", 0.0, 1)
+    add(store, "JESS", "q-b", 1.0, 2, cls="7b")
+    add(store, "jess", "q-a", 1.0, 3)
+    rows = export_rows(store, COURSE, "7B", "first")
+    learners = {r.learner for r in rows}
+    assert learners == {"Jess"}
+    chosen = counted_by_key(store, "first")["Jess", "q-b"]
+    assert (chosen.score, chosen.attempts) == (0.0, 2)

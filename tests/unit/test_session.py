@@ -114,3 +114,15 @@ def test_an_answer_to_an_edited_question_is_not_regraded_on_resume(tmp_path: Pat
         assert same.resume() == 1
         (saved,) = store.attempts(learner="Ada")
         assert saved.question_version == grade(QUESTION, QUESTION.answer).question_version
+
+
+def test_progress_lines_write_points_as_people_do() -> None:
+    from twitchlearn.session import LessonProgress
+
+    assert LessonProgress(0, 12, 0.0).describe() == "0 of 12 answered"
+    assert LessonProgress(3, 12, 7 / 3, 3.0).describe() == "3 of 12 answered, 2.3 of 3 points"
+    assert LessonProgress(1, 12, 1.0, 1.0).describe() == "1 of 12 answered, 1 of 1 point"
+    tracker = ProgressTracker(COURSE)
+    tracker.submit(QUESTION.id, QUESTION.answer)
+    line = tracker.course_progress().describe()
+    assert line == f"1 of {len(COURSE.questions)} answered, 1 of 1 point"

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -16,6 +17,7 @@ from twitchlearn.models import (
     Content,
     Course,
     MultipleSelectQuestion,
+    Question,
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
@@ -44,8 +46,11 @@ def course(content: Content) -> Course:
     return content.course
 
 
-def first_of(course: Course, kind: type) -> SingleChoiceQuestion:
-    return next(q for q in course.questions.values() if isinstance(q, kind))  # type: ignore[return-value]
+Q = TypeVar("Q", bound=Question)
+
+
+def first_of(course: Course, kind: type[Q]) -> Q:
+    return next(q for q in course.questions.values() if isinstance(q, kind))
 
 
 def wrong_choice(question: SingleChoiceQuestion) -> str:
@@ -238,3 +243,83 @@ def test_the_guide_says_what_to_do_when_a_learner_is_worried(content: Content) -
     html = guide_plan(content).html
     assert "If a learner is worried or distressed" in html
     assert "Samaritans on 116 123" in html
+
+
+# --- the first attempt counts by default; the last is shown beside it ----------------------
+
+
+def test_wrong_then_right_scores_0_first_and_1_last(store: ProgressStore, course: Course) -> None:
+    by_default = {p.learner: p for p in learner_progress(store, course, "9B")}
+    ann = by_default["Ann"]  # the single choice wrong, then right; the true/false wrong
+    assert (ann.score, ann.correct) == (0.0, 0)  # the first attempt counts by default
+    assert (ann.first_score, ann.last_score) == (0.0, 1.0)
+    assert ann.total_points == len(course.questions)
+    bob = by_default["Bob"]  # right, then wrong (practice after a right answer)
+    assert (bob.first_score, bob.last_score) == (2.0, 1.0)
+    for policy in POLICIES:  # the first and the last are there whatever counts
+        ann = {p.learner: p for p in learner_progress(store, course, "9B", policy)}["Ann"]
+        assert (ann.first_score, ann.last_score) == (0.0, 1.0)
+        assert sum(ann.lesson_scores) == ann.score
+    assert [d.correct for d in question_difficulty(store, course, "9B")] == [
+        d.correct for d in question_difficulty(store, course, "9B", "first")
+    ]
+
+
+def test_dashboard_counts_the_first_attempt_and_shows_the_last(
+    store: ProgressStore, course: Course
+) -> None:
+    from twitchlearn.ui.dashboard import ClassDashboard
+
+    dashboard = ClassDashboard(course, store.location, class_code="9B")
+    assert dashboard.policy.value == "first"
+    assert "counting each learner's first attempt" in dashboard.status.value
+    table = _progress_table(dashboard)
+    total = len(course.questions)
+    assert table[0] == [
+        "Learner",
+        "Answered",
+        "Right (first attempt)",
+        f"Points, first attempt (out of {total})",
+        f"Points, last attempt (out of {total})",
+    ]
+    rows = {row[0]: row[1:] for row in table[1:]}
+    assert rows["Ann"] == [f"2 of {total}", "0", "0", "1"]
+    assert rows["Bob"] == [f"2 of {total}", "2", "2", "1"]
+    dashboard.policy.value = "best"
+    table = _progress_table(dashboard)
+    assert table[0][3:] == [
+        f"Points, best attempt (out of {total})",
+        f"Points, first attempt (out of {total})",
+        f"Points, last attempt (out of {total})",
+    ]
+    assert {row[0]: row[3:] for row in table[1:]}["Ann"] == ["1", "0", "1"]
+    assert "--policy best" in dashboard.export_view.value
+    assert "--gradebook" in dashboard.export_view.value
+
+
+def _progress_table(dashboard: object) -> list[list[str]]:
+    """The learner table of a dashboard's progress view, as cells of text."""
+    import re
+    from html import unescape
+
+    html = next(
+        o["data"]["text/html"]
+        for o in dashboard.progress_view.outputs  # type: ignore[attr-defined]
+        if "text/html" in o.get("data", {})
+    )
+    return [
+        [unescape(cell) for cell in re.findall(r"<t[hd]>(.*?)</t[hd]>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", html)
+    ]
+
+
+def test_dashboard_writes_part_points_as_people_do(tmp_path: Path, course: Course) -> None:
+    from twitchlearn.ui.dashboard import ClassDashboard
+
+    multi = first_of(course, MultipleSelectQuestion)
+    one_right = next(c.id for c in multi.choices if c.correct)
+    with SQLiteStore(tmp_path / "p.sqlite3") as db:
+        Recorder(db, course)("Ann", multi.id, [one_right])
+        assert learner_progress(db, course, "9B")[0].score == pytest.approx(1 / 3)
+        dashboard = ClassDashboard(course, db.location, class_code="9B")
+    assert _progress_table(dashboard)[1][3:] == ["0.3", "0.3"]
