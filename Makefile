@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Jupyter refuses to start as root (as CI and these machines run) unless told to.
 LAB_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: serve test lint check notebooks lab bench chromium clean
+.PHONY: serve test lint check notebooks lab bench chromium postgresql hub-proxy static clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,30 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; \
 	fi
 
+# The store's tests start their own PostgreSQL server (tests/support/postgres.py) from
+# Debian's binaries in /usr/lib/postgresql/<major>/bin; the package's own cluster is not used.
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "Installing Debian's postgresql for the store's tests"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends postgresql; \
+	fi
+
+# The JupyterHub tests (tests/hub) and deploy/jupyterhub need the hub's proxy, an npm
+# package: installed into deploy/jupyterhub/node_modules at the version in its package-lock.
+HUB_PROXY := deploy/jupyterhub/node_modules/.bin/configurable-http-proxy
+$(HUB_PROXY): deploy/jupyterhub/package.json deploy/jupyterhub/package-lock.json
+	npm ci --prefix deploy/jupyterhub --no-audit --no-fund --loglevel=error
+	touch $@
+
+## hub-proxy: install JupyterHub's proxy (configurable-http-proxy, npm) for tests/hub
+hub-proxy: $(HUB_PROXY)
+
+## static: build the static edition into dist/static (Voici; tools in build/static-venv;
+## an unchanged build is reused). Serve it with: python -m http.server -d dist/static
+static: $(VENV)/.runtime
+	$(BIN)/python tools/static/build.py
+
 ## serve: start the course as a Voila web app on 127.0.0.1
 serve: $(VENV)/.runtime
 	$(BIN)/twitchlearn serve --port $(PORT)
@@ -56,7 +80,7 @@ lint: $(VENV)/.test
 	$(BIN)/mypy
 
 ## test: the whole suite (lint, unit and property tests, notebooks, real browser)
-test: $(VENV)/.test chromium lint
+test: $(VENV)/.test chromium postgresql $(HUB_PROXY) static lint
 	$(BIN)/twitchlearn check
 	$(BIN)/python -m pytest
 

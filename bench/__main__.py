@@ -368,6 +368,26 @@ def offline_rows(o: dict[str, Any]) -> list[Row]:
                 "< 2 s",
             )
         )
+    st = o.get("stores")  # (not in runs before 2026-12-01)
+    if st:
+        for name in ("sqlite", "postgres"):
+            rows.append(
+                (
+                    f"{name}: 20 writers x 100 attempts",
+                    f"{st[f'{name}_writes_per_s']:.0f}/s",
+                    "1.00x" if name == "sqlite" else f"{st['postgres_to_sqlite_writes']:.2f}x",
+                    "",
+                )
+            )
+        for name in ("sqlite", "postgres"):
+            rows.append(
+                (
+                    f"{name}: export_rows of {st['export_attempts']:,} attempts (best)",
+                    f"{st[f'{name}_export_s']:.2f} s",
+                    "1.00x" if name == "sqlite" else f"{st['postgres_to_sqlite_export']:.2f}x",
+                    "",
+                )
+            )
     return rows
 
 

@@ -152,10 +152,13 @@ def _stored_attempts(path: Path) -> None:
     rows = []
     for n in range(ATTEMPTS):
         score = rng.choice([0.0, 0.5, 1.0])
+        learner = f"learner {rng.randrange(LEARNERS)}"
         rows.append(
             (
-                f"learner {rng.randrange(LEARNERS)}",
+                learner,
                 "class-1",
+                learner,  # learner_key: these names are folded already
+                "class-1",  # class_key
                 f"q{rng.randrange(QUESTIONS):02d}",
                 encode_answer(rng.random() < 0.5),
                 score,
@@ -167,8 +170,9 @@ def _stored_attempts(path: Path) -> None:
     db = sqlite3.connect(path)
     with db:
         db.executemany(
-            "INSERT INTO attempts (learner, class_code, question_id, answer, score,"
-            " max_score, correct, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO attempts (learner, class_code, learner_key, class_key, question_id,"
+            " answer, score, max_score, correct, answered_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
     db.close()
@@ -204,9 +208,33 @@ def export(runs: int = 5) -> dict[str, Any]:
         return result
 
 
+def stores(attempts: int = ATTEMPTS) -> dict[str, Any]:
+    """The two persistent backends side by side, in the same run: attempts committed per
+    second by 20 writer processes (100 each), and export_rows of `attempts` stored attempts.
+    PostgreSQL is a real server started for this (durable: fsync on), on this machine."""
+    from tests.support.postgres import running_postgres
+    from tests.support.stores import _export_seconds, fill, writers_per_second
+
+    result: dict[str, Any] = {"writers": 20, "each": 100, "export_attempts": attempts}
+    with tempfile.TemporaryDirectory() as folder, running_postgres(durable=True) as server:
+        for name, writes, exports in (
+            ("sqlite", str(Path(folder) / "w.sqlite3"), str(Path(folder) / "e.sqlite3")),
+            ("postgres", server.new_database(), server.new_database()),
+        ):
+            result[f"{name}_writes_per_s"] = writers_per_second(writes)
+            fill(exports, attempts)
+            result[f"{name}_export_s"] = _export_seconds(exports)
+    result["postgres_to_sqlite_writes"] = (
+        result["postgres_writes_per_s"] / result["sqlite_writes_per_s"]
+    )
+    result["postgres_to_sqlite_export"] = result["postgres_export_s"] / result["sqlite_export_s"]
+    return result
+
+
 def figures() -> dict[str, Any]:
     """Every figure of this module, as `python -m bench` records them under "offline"."""
     found = import_times()
     found["grading"] = grading()
     found["export"] = export()
+    found["stores"] = stores()
     return found
