@@ -45,10 +45,12 @@ __all__ = [
     "FORGET",
     "MAX_ATTEMPTS_PER_MINUTE",
     "RATE_WINDOW",
+    "ClosingStore",
     "Event",
     "ForgetRequest",
     "NewAttempt",
     "ProgressStore",
+    "attempt_filters",
     "folded",
     "forget_request",
     "new_attempt",
@@ -182,6 +184,53 @@ class NewAttempt:
     answered_at: datetime  # aware UTC, exactly as format_time will write it
     answered_at_text: str
     question_version: str
+
+    def saved(self, attempt_id: int) -> Attempt:
+        """This attempt as the store gives it back, once saved with id `attempt_id`."""
+        return Attempt(
+            id=attempt_id,
+            learner=self.learner,
+            class_code=self.class_code,
+            question_id=self.question_id,
+            answer_json=self.answer_json,
+            score=self.score,
+            max_score=self.max_score,
+            correct=self.correct,
+            answered_at=self.answered_at,
+            question_version=self.question_version,
+        )
+
+
+def attempt_filters(
+    learner: str | None, class_code: str | None, question_id: str | None
+) -> list[tuple[str, str]]:
+    """The (column, value) pairs an `attempts(...)` query filters on, names folded as the
+    SQL backends store them; a filter not given is left out."""
+    wanted = (
+        ("class_key", None if class_code is None else folded(class_code)),
+        ("learner_key", None if learner is None else folded(learner)),
+        ("question_id", question_id),
+    )
+    return [(column, value) for column, value in wanted if value is not None]
+
+
+class ClosingStore:
+    """What every backend does as a context manager: `with open_store(...) as store:`
+    closes it on leaving. Backends inherit it and define `close`."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 def new_attempt(

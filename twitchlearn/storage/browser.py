@@ -21,14 +21,13 @@ import json
 import os
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Final
 
 from twitchlearn.attempts import Attempt, decode_answer, format_time, parse_time
 from twitchlearn.errors import StoreError
 from twitchlearn.review import ReviewState
 from twitchlearn.scoring import Grade
-from twitchlearn.storage.base import FORGET, Event, forget_request
+from twitchlearn.storage.base import FORGET, ClosingStore, Event, forget_request
 from twitchlearn.storage.memory import MemoryStore
 
 __all__ = ["PREFIX", "BrowserStore"]
@@ -36,7 +35,7 @@ __all__ = ["PREFIX", "BrowserStore"]
 PREFIX: Final = "browser:"
 
 
-class BrowserStore:
+class BrowserStore(ClosingStore):
     """Attempts in a JSON-lines file (in the static edition, on the browser's drive)."""
 
     persistent = True
@@ -185,17 +184,6 @@ class BrowserStore:
 
     def close(self) -> None:
         self._memory.close()
-
-    def __enter__(self) -> BrowserStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"BrowserStore({self.path})"

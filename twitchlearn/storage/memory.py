@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import threading
 from datetime import datetime
-from types import TracebackType
 
 from twitchlearn.attempts import Attempt
 from twitchlearn.errors import RateLimited, StoreError
@@ -21,6 +20,7 @@ from twitchlearn.storage.base import (
     FORGET,
     MAX_ATTEMPTS_PER_MINUTE,
     RATE_WINDOW,
+    ClosingStore,
     Event,
     folded,
     forget_request,
@@ -33,7 +33,7 @@ __all__ = ["MemoryStore"]
 _Key = tuple[str, str, str]
 
 
-class MemoryStore:
+class MemoryStore(ClosingStore):
     """Attempts and review schedules in this process only; nothing is written anywhere."""
 
     persistent = False
@@ -76,18 +76,7 @@ class MemoryStore:
             )
             if recent >= MAX_ATTEMPTS_PER_MINUTE:
                 raise RateLimited()
-            attempt = Attempt(
-                id=self._next_id,
-                learner=new.learner,
-                class_code=new.class_code,
-                question_id=new.question_id,
-                answer_json=new.answer_json,
-                score=new.score,
-                max_score=new.max_score,
-                correct=new.correct,
-                answered_at=new.answered_at,
-                question_version=new.question_version,
-            )
+            attempt = new.saved(self._next_id)
             after = next_state(
                 self._reviews.get(key), correct=new.correct, answered_at=new.answered_at
             )
@@ -194,17 +183,6 @@ class MemoryStore:
 
     def close(self) -> None:
         self._closed = True
-
-    def __enter__(self) -> MemoryStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"MemoryStore({len(self._attempts)} attempts)"

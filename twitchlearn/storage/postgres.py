@@ -33,7 +33,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
-from types import TracebackType
 from typing import Any, Final
 
 import psycopg
@@ -49,7 +48,9 @@ from twitchlearn.storage.base import (
     FORGET,
     MAX_ATTEMPTS_PER_MINUTE,
     RATE_WINDOW,
+    ClosingStore,
     Event,
+    attempt_filters,
     folded,
     forget_request,
     new_attempt,
@@ -157,7 +158,7 @@ def _describe(params: dict[str, Any]) -> str:
     return f"postgresql://{login}{where}/{params.get('dbname', '')}"
 
 
-class PostgresStore:
+class PostgresStore(ClosingStore):
     """Attempts and review schedules in a PostgreSQL database. Use as a context manager or
     close(). `read_only=True` never writes (writes raise StoreError). `connect_timeout` is
     how long, in seconds, to wait for the server when connecting (unless the address says)."""
@@ -394,18 +395,7 @@ class PostgresStore:
                     " DO UPDATE SET box = excluded.box, due_at = excluded.due_at",
                     (*key, after.box, after.due_at),
                 )
-        return Attempt(
-            id=int(attempt_id),
-            learner=new.learner,
-            class_code=new.class_code,
-            question_id=new.question_id,
-            answer_json=new.answer_json,
-            score=new.score,
-            max_score=new.max_score,
-            correct=new.correct,
-            answered_at=new.answered_at,
-            question_version=new.question_version,
-        )
+        return new.saved(int(attempt_id))
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -417,16 +407,9 @@ class PostgresStore:
         question_id: str | None = None,
     ) -> list[Attempt]:
         """Saved attempts matching every filter given, in the order they were saved."""
-        clauses: list[str] = []
-        params: list[str] = []
-        for column, value in (
-            ("class_key", None if class_code is None else folded(class_code)),
-            ("learner_key", None if learner is None else folded(learner)),
-            ("question_id", question_id),
-        ):
-            if value is not None:
-                clauses.append(f"{column} = %s")
-                params.append(_put(value))
+        filters = attempt_filters(learner, class_code, question_id)
+        clauses = [f"{column} = %s" for column, _ in filters]
+        params = [_put(value) for _, value in filters]
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         with self._using("reading attempts") as db:
             cursor = db.cursor(binary=True)
@@ -552,17 +535,6 @@ class PostgresStore:
             if not self._closed:
                 self._closed = True
                 self._db.close()
-
-    def __enter__(self) -> PostgresStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"PostgresStore({self._where!r}, read_only={self.read_only})"

@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Final
 
 from twitchlearn.attempts import Attempt, format_time, parse_time
@@ -35,7 +34,9 @@ from twitchlearn.storage.base import (
     FORGET,
     MAX_ATTEMPTS_PER_MINUTE,
     RATE_WINDOW,
+    ClosingStore,
     Event,
+    attempt_filters,
     folded,
     forget_request,
     new_attempt,
@@ -214,7 +215,7 @@ def _problem(path: str, exc: BaseException, doing: str) -> StoreError:
     return StoreError(message)
 
 
-class SQLiteStore:
+class SQLiteStore(ClosingStore):
     """Attempts and review schedules in one SQLite file. Use as a context manager or close().
 
     `read_only=True` opens an existing file without ever writing to it (writes raise
@@ -408,18 +409,7 @@ class SQLiteStore:
                         (*key, after.box, format_time(after.due_at)),
                     )
         assert attempt_id is not None
-        return Attempt(
-            id=attempt_id,
-            learner=new.learner,
-            class_code=new.class_code,
-            question_id=new.question_id,
-            answer_json=new.answer_json,
-            score=new.score,
-            max_score=new.max_score,
-            correct=new.correct,
-            answered_at=new.answered_at,
-            question_version=new.question_version,
-        )
+        return new.saved(attempt_id)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -431,16 +421,9 @@ class SQLiteStore:
         question_id: str | None = None,
     ) -> list[Attempt]:
         """Saved attempts matching every filter given, in the order they were saved."""
-        clauses: list[str] = []
-        params: list[str] = []
-        for column, value in (
-            ("class_key", None if class_code is None else folded(class_code)),
-            ("learner_key", None if learner is None else folded(learner)),
-            ("question_id", question_id),
-        ):
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                params.append(value)
+        filters = attempt_filters(learner, class_code, question_id)
+        clauses = [f"{column} = ?" for column, _ in filters]
+        params = [value for _, value in filters]
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         with self._reading("reading attempts") as db:
             rows = db.execute(_SELECT_ATTEMPTS + where + " ORDER BY id", params).fetchall()
@@ -575,17 +558,6 @@ class SQLiteStore:
             if not self._closed:
                 self._closed = True
                 self._db.close()
-
-    def __enter__(self) -> SQLiteStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self._where!r}, read_only={self.read_only})"
