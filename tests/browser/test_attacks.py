@@ -184,3 +184,18 @@ def test_only_comm_messages_reach_a_pages_kernel(server: VoilaServer, tmp_path: 
     assert "execute_result" not in replies
     assert "execute_input" not in replies
     assert not marker.exists(), "code sent by a websocket client ran in the kernel"
+
+
+def test_a_websocket_from_another_site_is_refused(server: VoilaServer) -> None:
+    """A page on another site cannot open a kernel's websocket in a learner's browser (the
+    browser sends that site's Origin); the course's own origin can."""
+    learner = urllib.parse.quote(f"Origin {uuid.uuid4().hex[:6]}")
+    kernel = _kernel_of_page(
+        server, f"/voila/render/{lesson_page(COURSE.lessons[0])}?learner={learner}&class=S1"
+    )
+    url = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel}/channels?session_id={uuid.uuid4()}"
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(url, timeout=60, origin="http://evil.example")
+    assert refused.value.status_code == 403
+    own = websocket.create_connection(url, timeout=60, origin=f"http://127.0.0.1:{server.port}")
+    own.close()

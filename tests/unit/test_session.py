@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.learner import right_answer
 from twitchlearn import grade, load_content
 from twitchlearn.identity import Learner
 from twitchlearn.models import TrueFalseQuestion
@@ -42,6 +43,22 @@ def test_a_store_that_cannot_write_is_reported_and_the_lesson_goes_on(tmp_path: 
     assert result.correct
     assert session.tracker.latest(QUESTION.id) == result
     assert session.saving_problem() == "Your answers are not being saved right now."
+
+
+def test_the_not_saved_notice_goes_once_the_store_works_again(tmp_path: Path) -> None:
+    """The notice must not stay after the database recovers (issue 15): the next answer
+    that is saved clears it."""
+    path = tmp_path / "p.sqlite3"
+    SQLiteStore(path).close()
+    with SQLiteStore(path, read_only=True) as broken, SQLiteStore(path) as working:
+        session = LearnerSession(CONTENT, Learner("Ada"), broken)
+        session.tracker.submit(QUESTION.id, QUESTION.answer)
+        assert session.saving_problem() == "Your answers are not being saved right now."
+        session.store = working  # the disk is writable again
+        other = next(q for q in COURSE.questions.values() if q.id != QUESTION.id)
+        session.tracker.submit(other.id, right_answer(other))
+        assert session.saving_problem() is None
+        assert [a.question_id for a in working.attempts(learner="Ada")] == [other.id]
 
 
 def test_the_learner_sees_plain_words_and_the_log_gets_the_path(
