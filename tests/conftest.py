@@ -1,14 +1,22 @@
-"""Shared fixtures: a small, valid content folder that tests may break on purpose."""
+"""Shared fixtures: a small, valid content folder that tests may break on purpose, and the
+one Playwright and headless Chromium of the whole run.
+
+Playwright's sync API runs an event loop for as long as it is started: a second
+`sync_playwright()` in the same process fails ("Playwright Sync API inside the asyncio
+loop"). So there is one, here, for tests/browser, tests/hub and tests/static alike."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Playwright, sync_playwright
 from ruamel.yaml import YAML
 
+from tests.support.servers import CHROMIUM, CHROMIUM_ARGS
 from twitchlearn.loading import CONTENT_DIR, read_content
 from twitchlearn.models import Course
 
@@ -43,3 +51,18 @@ def content_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("content-cache")
     os.environ["TWITCHLEARN_CACHE"] = str(folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()

@@ -1,16 +1,16 @@
-"""Fixtures of the browser tests: one real Voila server and real headless Chromium."""
+"""Fixtures of the browser tests: one real Voila server, and pages of the one headless
+Chromium (tests/conftest.py)."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.support.servers import CHROMIUM, CHROMIUM_ARGS, VoilaServer, local_only
+from tests.support.servers import VoilaServer, local_only
 
 
 @pytest.fixture(scope="session")
@@ -18,21 +18,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
     app = VoilaServer(tmp_path_factory.mktemp("voila"), "--class-size", "1")
     yield app
     app.stop()
-
-
-@pytest.fixture(scope="session")
-def playwright_instance() -> Iterator[Playwright]:
-    with sync_playwright() as playwright:
-        yield playwright
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_instance: Playwright) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Fixtures of the hub tests: the course's pages, a real JupyterHub, real headless Chromium.
 
-The browser fixtures are tests/browser's (one browser for the session, a context a learner).
+The page fixtures are tests/browser's (a context a learner), in the run's one browser
+(tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import browser, new_page, page, playwright_instance
+from tests.browser.conftest import new_page, page
 from tests.hub.harness import HubServer
 from tests.support.servers import TWITCHLEARN, free_port
 
-__all__ = ["browser", "new_page", "page", "playwright_instance"]
+__all__ = ["new_page", "page"]
 
 LEARNERS = ("alice", "bob", "carol")
 TEACHER = "tess"

@@ -21,13 +21,11 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     Page,
-    Playwright,
     Route,
     expect,
-    sync_playwright,
 )
 
-from tests.support.servers import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "dist" / "static"
@@ -98,21 +96,6 @@ def site(built_site: Path) -> Iterator[StaticSite]:
     served = StaticSite()
     yield served
     served.stop()
-
-
-@pytest.fixture(scope="session")
-def playwright_instance() -> Iterator[Playwright]:
-    with sync_playwright() as playwright:
-        yield playwright
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_instance: Playwright) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -156,8 +156,7 @@ def test_the_explorer_slider_changes_the_chart(site: StaticSite, page: Page) -> 
         " !== JSON.stringify(before)",
         arg=before,
         timeout=90_000,
-    )
-    assert bar_shapes(page) != before
+    )  # fails (times out) if the bars never change; read again, they may be mid-redraw
     assert site.outside == []
 
 
