@@ -104,8 +104,12 @@ def counted(attempts: Iterable[Attempt], policy: Policy) -> list[CountedAttempt]
     chosen: dict[tuple[str, str], Attempt] = {}
     count: dict[tuple[str, str], int] = {}
     spelled: dict[str, str] = {}  # folded name -> the first spelling saved
+    folds: dict[str, str] = {}  # each spelling folded once, not once an attempt
     for attempt in sorted(attempts, key=lambda a: a.id):
-        name = spelled.setdefault(fold_key(attempt.learner), attempt.learner)
+        folded = folds.get(attempt.learner)
+        if folded is None:
+            folded = folds[attempt.learner] = fold_key(attempt.learner)
+        name = spelled.setdefault(folded, attempt.learner)
         if name != attempt.learner:
             attempt = attempt._replace(learner=name)
         key = (name, attempt.question_id)
