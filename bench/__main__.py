@@ -37,9 +37,9 @@ import psutil
 from playwright.async_api import Browser, async_playwright
 
 from bench import browser as b
+from bench import navigation as nav
 from bench import offline
 from bench.server import BenchServer
-from twitchlearn.app.defaults import DEFAULT_CLASS_SIZE
 from twitchlearn.attempts import POLICIES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +71,7 @@ async def _pages(args: argparse.Namespace, tmp: Path, out: dict[str, Any]) -> No
         # 1-3. the floors: a one-label page, a bare slider, an ipywidgets-only kernel
         for pool in (0, args.pool):
             log(f"floor server, pool {pool}")
-            server = BenchServer(tmp, *floor_args, "--class-size", str(pool))
+            server = BenchServer(tmp, *floor_args, "--class-size", str(pool), "--warm-pages", "0")
             try:
                 out[f"floor_pool{pool}"] = await b.fresh_loads(
                     browser, server, b.START, b.floor_interactive, args.loads, pooled=pool > 0
@@ -83,14 +83,22 @@ async def _pages(args: argparse.Namespace, tmp: Path, out: dict[str, Any]) -> No
                         browser, server, b.START, b.floor_interactive
                     )
                     out["floor_server_rss"] = server.rss()
+                else:
+                    log("floor bytes")
+                    out["floor_bytes"] = await nav.page_bytes(
+                        browser, server, b.START, b.floor_interactive
+                    )
             finally:
                 server.stop()
 
-        # 1-3. the course
+        # 1-3. the course; `pool` warm kernels for the start page and for every other page
         for pool in (0, args.pool):
             log(f"course server, pool {pool}")
-            server = BenchServer(tmp, "--class-size", str(pool))
+            server = BenchServer(tmp, "--class-size", str(pool), "--warm-pages", str(pool))
             try:
+                if args.navigation_only:
+                    await _navigation(browser, server, pool, args, out)
+                    continue
                 for name, notebook, ready in (
                     ("start", b.START, b.start_interactive),
                     ("explorer", b.EXPLORER, b.explorer_interactive),
@@ -109,11 +117,33 @@ async def _pages(args: argparse.Namespace, tmp: Path, out: dict[str, Any]) -> No
                         browser, server, b.EXPLORER, b.explorer_interactive
                     )
                     out["course_server_rss"] = server.rss()
+                await _navigation(browser, server, pool, args, out)
             finally:
                 server.stop()
 
-        await _class_part(browser, args, tmp, out)
+        if not args.navigation_only:
+            await _class_part(browser, args, tmp, out)
         await browser.close()
+
+
+NAVIGATION_PAGES = (
+    ("start", b.START, b.start_interactive),
+    ("lesson", nav.LESSON_1, nav.lesson_interactive),
+    ("explorer", b.EXPLORER, b.explorer_interactive),
+    ("review", "09_review.ipynb", b.review_interactive),
+)
+
+
+async def _navigation(
+    browser: Browser, server: BenchServer, pool: int, args: argparse.Namespace, out: dict[str, Any]
+) -> None:
+    """Lesson 1 -> "Next" -> lesson 2 answered; with warm pages, each page's bytes too."""
+    log(f"  next lesson x {args.loads}")
+    out[f"next_lesson_pool{pool}"] = await nav.next_lesson(browser, server, args.loads)
+    if pool:
+        for name, notebook, ready in NAVIGATION_PAGES:
+            log(f"  bytes of {name}")
+            out[f"bytes_{name}"] = await nav.page_bytes(browser, server, notebook, ready)
 
 
 async def classes(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
@@ -136,8 +166,8 @@ def class_server_args(config: str, args: argparse.Namespace) -> tuple[list[str],
     found = re.fullmatch(r"(shipped|class-size)(?:-refill(\d+))?", config)
     if not found:
         raise ValueError(f"unknown class server {config!r} (shipped, class-size, ...-refillK)")
-    if found[1] == "shipped":
-        server_args, pool = ["--class-size", str(args.class_pool)], args.class_pool
+    if found[1] == "shipped":  # no flags: the defaults (the start page's pool sized by memory)
+        server_args, pool = [], 0
     else:
         largest = max(args.class_sizes)
         server_args, pool = ["--class-size", str(largest)], largest
@@ -162,8 +192,10 @@ async def _class_part(
         out["class_runs"].append(run)
         server = BenchServer(tmp, *server_args)
         try:
+            pool = server.class_size()
+            run["pool_size"] = pool
             if pool:
-                server.wait_pool_fills(0)
+                server.wait_pool_settled(timeout=600)  # every page's pool full
             assets = await b.start_page_assets(browser, server) if gen == "mixed" else []
             run["assets"] = len(assets)
             for kind in ("protocol", "browser") if gen == "mixed" else ("browser",):
@@ -310,6 +342,53 @@ def class_rows(r: dict[str, Any], args: argparse.Namespace) -> list[Row]:
     return rows
 
 
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.2f} MB"
+
+
+def navigation_rows(r: dict[str, Any], p: int, floor_s: float) -> list[Row]:
+    """Lesson to lesson, before (every lesson a cold kernel) and with warm pages; bytes."""
+    rows: list[Row] = []
+    for pool, label, target in ((0, "no warm pages", ""), (p, f"{p} warm a page", "<= 1.3x")):
+        found = r.get(f"next_lesson_pool{pool}")
+        if found:
+            rows.append(
+                (
+                    f'"Next" until lesson 2 answers, {label}',
+                    f"{found['median_s']:.2f} s",
+                    ratio(found["median_s"], floor_s),
+                    target,
+                )
+            )
+    floor = r.get("floor_bytes")
+    if floor:
+        for cache in ("empty", "warm"):
+            f = floor[cache]
+            rows.append(
+                (
+                    f"Floor page bytes, {cache} cache",
+                    f"{_mb(f['bytes'])} / {f['requests']} req",
+                    "1.00x",
+                    "floor",
+                )
+            )
+    for name, _, _ in NAVIGATION_PAGES:
+        got = r.get(f"bytes_{name}")
+        if not got:
+            continue
+        for cache in ("empty", "warm"):
+            g = got[cache]
+            rows.append(
+                (
+                    f"{name.capitalize()} page bytes, {cache} cache",
+                    f"{_mb(g['bytes'])} / {g['requests']} req",
+                    ratio(g["bytes"], floor[cache]["bytes"]) if floor else "-",
+                    "",
+                )
+            )
+    return rows
+
+
 def render(rows: list[Row]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     head = ("Figure", "Measured", "Ratio", "Target")
@@ -402,6 +481,9 @@ def table(r: dict[str, Any], args: argparse.Namespace) -> str:
     fl0, flp = r["floor_pool0"]["median_s"], r[f"floor_pool{p}"]["median_s"]
     rows.append(("Floor page (one label), cold", f"{fl0:.2f} s", "1.00x", "floor"))
     rows.append((f"Floor page, pool {p}", f"{flp:.2f} s", "1.00x", "floor"))
+    rows.extend(navigation_rows(r, p, flp))
+    if args.navigation_only:
+        return render(rows)
     for name, label in (("start", "Start page"), ("explorer", "Explorer")):
         cold = r[f"{name}_pool0"]["median_s"]
         warm = r[f"{name}_pool{p}"]["median_s"]
@@ -445,10 +527,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--pool", type=int, default=1, help="--class-size of the preheated runs (default 1)"
     )
     parser.add_argument(
-        "--class-pool",
-        type=int,
-        default=DEFAULT_CLASS_SIZE,
-        help=f"--class-size of the shipped class server (default {DEFAULT_CLASS_SIZE}, as shipped)",
+        "--navigation-only",
+        action="store_true",
+        help="only the floors' page loads, lesson-to-lesson navigation and page bytes",
     )
     parser.add_argument(
         "--linger", type=float, default=60, help="seconds after a class leaves to count kernels"
@@ -505,8 +586,8 @@ def main(argv: list[str] | None = None) -> int:
     results_path = RESULTS_CLASS if args.class_only else RESULTS
     if args.table_only:
         saved = json.loads(results_path.read_text())
-        for key in ("pool", "class_pool"):
-            setattr(args, key, saved["settings"][key])
+        for key in ("pool", "navigation_only"):
+            setattr(args, key, saved["settings"].get(key, False))
         print(f"{saved['command']}, {saved['date']}, {saved['machine']}")
         print(table(saved, args))
         return 0

@@ -94,6 +94,11 @@ async def explorer_interactive(page: Page) -> None:
     await _slider_responds(page, CAFFEINE, f"{CAFFEINE} .widget-readout")
 
 
+async def review_interactive(page: Page) -> None:
+    """The review page's message (what there is to review, or why nothing) shows."""
+    await page.locator(".tl-review .tl-review-message").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+
+
 async def floor_interactive(page: Page) -> None:
     """The one label shows."""
     await page.wait_for_function(
@@ -121,7 +126,8 @@ async def fresh_loads(
     kernel_rss: list[int] = []
     pool_waits: list[float] = []
     if pooled:
-        pool_waits.append(server.wait_pool_fills(0))  # the first fill
+        settled = server.wait_pool_settled()  # every page's pool filled
+        pool_waits.append(-1.0 if settled is None else settled)
     baseline = len(server.kernels())
     for _ in range(count):
         fills = server.pool_fills()
@@ -136,14 +142,14 @@ async def fresh_loads(
         await interactive(page)
         times.append(time.perf_counter() - began)
         new = [k for k in server.kernels() if k.pid not in before]
-        if pooled and notebook == START:
+        if pooled:
             # the page got a pool kernel (an old pid); the new pid is its replacement
             new = []
         for kernel in new:
             with contextlib.suppress(psutil.Error):
                 kernel_rss.append(int(kernel.memory_info().rss))
         await close(page, context)
-        if pooled and notebook == START:
+        if pooled:
             pool_waits.append(server.wait_pool_fills(fills))  # refilled before the next load
     return {
         "seconds": times,

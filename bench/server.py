@@ -4,6 +4,7 @@ kernel processes, memory and CPU time, and waits on its kernel pool."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -35,8 +36,13 @@ class BenchServer(VoilaServer):
     """
 
     def __init__(self, tmp: Path, *args: str) -> None:
-        super().__init__(tmp, *args)
+        super().__init__(tmp, *args, lean=False)  # what `args` do not set is as shipped
         self.ps = psutil.Process(self.process.pid)
+
+    def class_size(self) -> int:
+        """The start page's warm kernels, as the server said when it started."""
+        found = re.search(r"Keeping (\d+) start-page kernels warm", self.log())
+        return int(found[1]) if found else 0
 
     def pool_fills(self) -> int:
         """How many times the log said a kernel pool was (re)filled."""

@@ -82,6 +82,8 @@ ALLOWED_FOR_APP: dict[str, str] = {
 # (import -> dist, installed by an extra of pyproject.toml). Imported lazily by the core.
 SERVER_ONLY: dict[str, dict[str, str]] = {
     "twitchlearn.storage.postgres": {"psycopg": "psycopg"},  # the `postgres` extra
+    # A warm Voila kernel waits for its page's request on a websocket (tornado runs ipykernel).
+    "twitchlearn.preheat": {"tornado": "tornado"},  # the `serve` extra
 }
 
 

@@ -284,6 +284,11 @@ def kernel_session() -> LearnerSession:
     """This kernel's learner session, started from the environment on first use."""
     if not _KERNEL_SESSION:
         _log_to_server()
+        if os.environ.get("VOILA_PREHEAT") == "True":
+            # A warm kernel (twitchlearn serve's pools) learns its page's request first.
+            from twitchlearn.preheat import request_environment  # server only: tornado
+
+            request_environment()
         # The static edition (Python in the browser) starts its one self-study learner.
         _KERNEL_SESSION.append(LearnerSession.start(load_content(), *session_source()))
     return _KERNEL_SESSION[0]

@@ -92,12 +92,21 @@ class VoilaServer(ServerProcess):
         cwd: Path | None = None,
         host: str | None = None,
         access_key: str | None = None,
+        lean: bool = True,
     ) -> None:
         """With `host` (`--host`), `url` names that address; with `access_key`
-        (`--access-key`), `key_query` is "?key=..." and readiness is polled with it."""
+        (`--access-key`), `key_query` is "?key=..." and readiness is polled with it.
+        `lean`: `--class-size 2 --warm-pages 0` unless `args` say otherwise; without it, the
+        shipped defaults (the bench measures those)."""
         self.port = free_port()
         self.url = f"http://{host or '127.0.0.1'}:{self.port}"
         self.key_query = f"?key={access_key}" if access_key else ""
+        # Lean unless a test asks: the shipped defaults size the warm pools by this machine's
+        # memory (up to 30 start-page kernels), which a test server does not need.
+        if lean and "--class-size" not in args:
+            args = ("--class-size", "2", *args)
+        if lean and "--warm-pages" not in args:
+            args = ("--warm-pages", "0", *args)
         if host is not None:
             args = ("--host", host, *args)
         if access_key is not None:

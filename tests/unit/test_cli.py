@@ -13,9 +13,10 @@ import pytest
 from ruamel.yaml import YAML
 
 from tests.conftest import LESSON_01
+from twitchlearn import site
 from twitchlearn.app import defaults
 from twitchlearn.app.cli import build_parser, main
-from twitchlearn.loading import CONTENT_DIR
+from twitchlearn.loading import CONTENT_DIR, load_content
 
 KINDS = ("matching", "multiple_select", "numeric", "single_choice", "true_false")
 SUMMARY = re.compile(
@@ -222,14 +223,25 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
 
 
 @pytest.mark.parametrize(
-    ("argv", "pool"), [([], 2), (["--class-size", "30"], 30), (["--class-size", "0"], 0)]
+    ("argv", "free_mb", "pool"),
+    [
+        ([], 24_000, 30),  # a sixth of 24 GB holds 50 kernels: 9 for the other pages, 30 here
+        ([], 6_000, 3),  # 12 kernels: 9 for the other pages, 3 for the start page
+        ([], 1_000, 2),  # never fewer than 2
+        (["--warm-pages", "0"], 3_000, 6),  # 6 kernels, all for the start page
+        (["--class-size", "30"], 1_000, 30),
+        (["--class-size", "0"], 24_000, 0),
+    ],
 )
 def test_class_size_sets_the_start_page_pool(
     served: list[dict[str, object]],
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
     argv: list[str],
+    free_mb: int,
     pool: int,
 ) -> None:
+    monkeypatch.setattr(defaults, "available_memory_mb", lambda: free_mb)
     assert main(["serve", "--no-browser", *argv]) == 0
     assert [call["pool_size"] for call in served] == [pool]
     assert f"Keeping {pool} start-page kernels warm" in capsys.readouterr().out
@@ -255,7 +267,10 @@ def test_serve_passes_the_content_folder_and_refuses_a_broken_one(
 def test_the_options_defaults_are_the_servers(served: list[dict[str, object]]) -> None:
     assert main(["serve", "--no-browser"]) == 0
     [call] = served
-    assert call["pool_size"] == defaults.DEFAULT_CLASS_SIZE
+    pages = len(site.pages(load_content()))
+    other = defaults.DEFAULT_WARM_PAGES * (pages - 1)
+    assert call["pool_size"] == defaults.default_class_size(other)
+    assert call["warm_pages"] == defaults.DEFAULT_WARM_PAGES
     assert call["refill_at_once"] == defaults.DEFAULT_REFILL_AT_ONCE
     assert call["cull_idle_seconds"] == defaults.DEFAULT_CULL_IDLE_SECONDS
     assert call["port"] == defaults.DEFAULT_PORT
@@ -289,7 +304,16 @@ def test_a_class_sized_pool_preheats_that_many_start_page_kernels() -> None:
     assert config.VoilaConfiguration.preheat_kernel is True
     pools = config.VoilaKernelManager.kernel_pools_config
     assert pools[START_PAGE] == {"pool_size": 30}
-    assert pools["default"] == {"pool_size": 0}
+    assert pools["default"] == {"pool_size": 1}  # every other page: one warm kernel
+
+    cold = voila_config(
+        port=1, open_browser=False, pool_size=0, warm_pages=0, cull_idle_seconds=120
+    )
+    assert "preheat_kernel" not in cold.VoilaConfiguration  # Voila's default: off
+    lessons_only = voila_config(
+        port=1, open_browser=False, pool_size=0, warm_pages=2, cull_idle_seconds=120
+    )
+    assert lessons_only.VoilaKernelManager.kernel_pools_config["default"] == {"pool_size": 2}
 
 
 @pytest.mark.parametrize(

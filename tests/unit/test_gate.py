@@ -8,7 +8,13 @@ import re
 
 import pytest
 
-from twitchlearn.app.defaults import MIN_MAX_KERNELS, default_max_kernels
+from twitchlearn.app.defaults import (
+    DEFAULT_CLASS_SIZE,
+    MAX_DEFAULT_CLASS_SIZE,
+    MIN_MAX_KERNELS,
+    default_class_size,
+    default_max_kernels,
+)
 from twitchlearn.app.gate import gate_for, lan_address, needs_key, new_key
 from twitchlearn.app.projector import projector_page, qr_svg
 
@@ -90,5 +96,23 @@ def test_the_projector_page_escapes_what_it_shows() -> None:
 def test_the_kernel_cap_follows_memory() -> None:
     assert default_max_kernels(2, available_mb=16_000) == 100
     assert default_max_kernels(2, available_mb=100) == MIN_MAX_KERNELS
-    assert default_max_kernels(30, available_mb=1_000) == 31  # the warm pool and one page
+    assert default_max_kernels(30, available_mb=1_000) == 31  # the warm pools and one page
+
+
+def test_the_default_class_size_is_a_sixth_of_the_free_memory() -> None:
+    # 24 GB / 6 / 80 MB = 50 kernels; 9 go to the other pages, and 30 is the most
+    assert default_class_size(9, available_mb=24_000) == MAX_DEFAULT_CLASS_SIZE == 30
+    assert default_class_size(9, available_mb=6_000) == 3
+    assert default_class_size(9, available_mb=500) == DEFAULT_CLASS_SIZE == 2
+    assert default_class_size(0, available_mb=3_000) == 6
     assert default_max_kernels(2) >= MIN_MAX_KERNELS
+
+
+def test_kernels_reach_a_server_where_it_listens() -> None:
+    from twitchlearn.app.server import kernel_reach
+
+    assert kernel_reach("127.0.0.1") == "127.0.0.1"
+    assert kernel_reach("0.0.0.0") == "127.0.0.1"  # noqa: S104 (a name, not a bind)
+    assert kernel_reach("localhost") == "127.0.0.1"
+    assert kernel_reach("127.0.0.2") == "127.0.0.2"
+    assert kernel_reach("::") == "::1"

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from twitchlearn import site
 from twitchlearn.app.defaults import (
     DEFAULT_CLASS_SIZE,
     DEFAULT_CONNECT_SECONDS,
@@ -21,7 +22,11 @@ from twitchlearn.app.defaults import (
     DEFAULT_HOST,
     DEFAULT_PORT,
     DEFAULT_REFILL_AT_ONCE,
+    DEFAULT_WARM_PAGES,
     KERNEL_MB,
+    MAX_DEFAULT_CLASS_SIZE,
+    WARM_MEMORY_SHARE,
+    default_class_size,
     default_max_kernels,
 )
 from twitchlearn.attempts import DEFAULT_POLICY, POLICIES
@@ -78,14 +83,25 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    if _read("serve", args.content) is None:  # a broken course stops here, before Voila
+    content = _read("serve", args.content)
+    if content is None:  # a broken course stops here, before Voila
         return 1
-    max_kernels = args.max_kernels or default_max_kernels(args.class_size)
-    if max_kernels <= args.class_size:
+    page_count = (
+        len(list(Path(args.notebooks).glob("*.ipynb")))
+        if args.notebooks
+        else len(site.pages(content))
+    )
+    other_warm = args.warm_pages * max(0, page_count - 1)
+    class_size = args.class_size
+    if class_size is None:
+        class_size = default_class_size(other_warm)
+    warm = class_size + other_warm
+    max_kernels = args.max_kernels or default_max_kernels(warm)
+    if max_kernels <= warm:
         return _fail(
             "serve",
             f"--max-kernels {max_kernels} leaves no kernel for a page after the "
-            f"{args.class_size} warm ones; give more than --class-size",
+            f"{warm} warm ones; give more than --class-size plus the other pages' warm kernels",
         )
     if args.access_key is not None and not _KEY.fullmatch(args.access_key):
         return _fail(
@@ -99,14 +115,18 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"Starting the course on {where} (Ctrl+C stops it)", flush=True)
     if needs_key(args.host):
         print("Learners need the class link (with its key) to open it", flush=True)
-    print(f"Keeping {args.class_size} start-page kernels warm", flush=True)
+    print(
+        f"Keeping {class_size} start-page kernels warm, and {args.warm_pages} for each other page",
+        flush=True,
+    )
     print(f"At most {max_kernels} kernels at a time", flush=True)
     server.run(
         content=content_dir(args.content),
         port=args.port,
         open_browser=not args.no_browser,
-        pool_size=args.class_size,
+        pool_size=class_size,
         cull_idle_seconds=args.cull_idle_seconds,
+        warm_pages=args.warm_pages,
         refill_at_once=args.refill_at_once,
         notebooks_dir=Path(args.notebooks) if args.notebooks else None,
         host=args.host,
@@ -273,10 +293,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--class-size",
         type=_non_negative,
-        default=DEFAULT_CLASS_SIZE,
+        default=None,
         metavar="N",
         help="learners who may open the start page at the same moment: that many kernels are "
-        f"kept warm for it, about 60 MB each (default {DEFAULT_CLASS_SIZE}; 0 turns this off)",
+        f"kept warm for it, about 60 MB each (default: what 1/{WARM_MEMORY_SHARE} of the free "
+        f"memory holds, {DEFAULT_CLASS_SIZE} to {MAX_DEFAULT_CLASS_SIZE}; 0 turns this off)",
+    )
+    serve.add_argument(
+        "--warm-pages",
+        type=_non_negative,
+        default=DEFAULT_WARM_PAGES,
+        metavar="K",
+        help="kernels kept warm for each other page, so the next lesson opens at once "
+        f"(default {DEFAULT_WARM_PAGES}; 0 turns this off)",
     )
     serve.add_argument(
         "--refill-at-once",

@@ -12,17 +12,27 @@ __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "DEFAULT_REFILL_AT_ONCE",
+    "DEFAULT_WARM_PAGES",
     "KERNEL_MB",
+    "MAX_DEFAULT_CLASS_SIZE",
     "MIN_MAX_KERNELS",
+    "WARM_MEMORY_SHARE",
     "available_memory_mb",
+    "default_class_size",
     "default_max_kernels",
 ]
 
 DEFAULT_PORT: Final = 8866
 # The learner's own machine: no access key (twitchlearn.app.gate says which hosts need one).
 DEFAULT_HOST: Final = "127.0.0.1"
-# Warm start-page kernels, about 60 MB each; a class arriving at once wants one each.
+# Warm start-page kernels, about 60 MB each; a class arriving at once wants one each. Without
+# `--class-size`, `default_class_size()` keeps as many as a sixth of the free memory holds
+# (with the other pages' warm kernels), from DEFAULT_CLASS_SIZE up to MAX_DEFAULT_CLASS_SIZE.
 DEFAULT_CLASS_SIZE: Final = 2
+MAX_DEFAULT_CLASS_SIZE: Final = 30
+WARM_MEMORY_SHARE: Final = 6
+# Warm kernels for each page other than the start page ("Next" finds its kernel ready).
+DEFAULT_WARM_PAGES: Final = 1
 # Start-page kernels the pool prepares at the same time when it refills (docs/performance.md).
 DEFAULT_REFILL_AT_ONCE: Final = 1
 DEFAULT_CULL_IDLE_SECONDS: Final = 120
@@ -53,9 +63,19 @@ def available_memory_mb() -> int | None:
         return None
 
 
-def default_max_kernels(class_size: int, available_mb: int | None = None) -> int:
+def default_class_size(other_warm: int, available_mb: int | None = None) -> int:
+    """`--class-size` when not given: the warm kernels that a sixth of the available memory
+    holds at KERNEL_MB each, less the `other_warm` kernels kept for the other pages, from
+    DEFAULT_CLASS_SIZE up to MAX_DEFAULT_CLASS_SIZE (a class of 30 on a machine with about
+    3.5 GB free)."""
+    memory = available_memory_mb() if available_mb is None else available_mb
+    budget = (memory or 0) // WARM_MEMORY_SHARE // KERNEL_MB - other_warm
+    return max(DEFAULT_CLASS_SIZE, min(MAX_DEFAULT_CLASS_SIZE, budget))
+
+
+def default_max_kernels(warm: int, available_mb: int | None = None) -> int:
     """`--max-kernels` when not given: available memory / 2 / KERNEL_MB, at least
-    MIN_MAX_KERNELS and at least `class_size` + 1 (the warm pool and one page)."""
+    MIN_MAX_KERNELS and at least `warm` + 1 (every warm kernel and one page)."""
     memory = available_memory_mb() if available_mb is None else available_mb
     by_memory = (memory or 0) // 2 // KERNEL_MB
-    return max(MIN_MAX_KERNELS, class_size + 1, by_memory)
+    return max(MIN_MAX_KERNELS, warm + 1, by_memory)

@@ -17,12 +17,16 @@ What it changes in Voila 0.5, and why:
   kernel handed to a page a full idle timeout to connect. Culling them broke pages
   ("404 Kernel does not exist") when a preheated pool had sat idle past the timeout. It logs
   one "Cull pass: ..." line a pass (every quarter of the timeout, at most 30 s).
-- `--class-size N` keeps N kernels warm for the start page (default 2), so a
-  class of N arriving at once each gets one. Voila then starts a replacement for every kernel
-  handed out, all at once, and those took the CPU from the learners' pages (a class of 30:
-  p95 21 s against 5 s, docs/performance.md); `--refill-at-once K`
-  (`PoolSafeKernelManager.refill_at_once`, default 1) prepares only K (kernel started,
-  notebook run) at a time.
+- Warm kernels for every page: `--class-size N` for the start page (default: what a sixth of
+  the free memory holds, from 2 up to 30, `defaults.default_class_size`), so a class of N
+  arriving at once each gets one, and `--warm-pages K` (default 1) for each other page, so
+  "Next" opens a lesson whose kernel has already started and imported the course. A warm
+  kernel learns its page's request (query, learner cookie, hub user) when a page takes it
+  (`twitchlearn.preheat`, through Voila's `/voila/query/<kernel>` websocket, which only this
+  machine may open). Voila starts a replacement for every kernel handed out, all at once,
+  and those took the CPU from the learners' pages (a class of 30: p95 21 s against 5 s,
+  docs/performance.md); `--refill-at-once K` (`PoolSafeKernelManager.refill_at_once`,
+  default 1) prepares only K (kernel started, course imported) at a time, start page first.
 - Pages that draw no chart (notebook metadata `twitchlearn.charts: false`) do not load
   plotly's renderer extension, 4.7 MB of the 9.6 MB of JavaScript every Voila page fetched.
 - Kernels talk to the server over Unix sockets (`ipc`), not TCP: about 30 kernels starting
@@ -39,6 +43,9 @@ What it changes in Voila 0.5, and why:
   pool) reach it gets a 503 "The course is busy" page with Retry-After, and starts none.
   A kernel whose client hung up before its page was sent is shut down at once; a page that
   was sent has `--connect-seconds` to open its websocket (see `PoolSafeKernelManager`).
+- Lab extension files whose names carry a content hash are sent with a year-long
+  `Cache-Control: immutable` (`_CacheHashed`), so a page after the first loads them from the
+  browser's cache instead of asking for each again.
 - Template static files: a path that is not `<template>/static/<file>` is a 404, not the
   500 that Voila's handler gave traversal attempts.
 - Kernel stderr and tracebacks are logged, not sent to the page (`twitchlearn.app.channels`).
@@ -50,6 +57,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import json
 import os
 import re
@@ -71,6 +79,7 @@ from jupyter_server.utils import url_path_join
 from traitlets import Integer
 from traitlets.config import Config
 from voila.app import Voila
+from voila.request_info_handler import RequestInfoSocketHandler
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
@@ -83,6 +92,7 @@ from twitchlearn.app.defaults import (
     DEFAULT_HOST,
     DEFAULT_PORT,
     DEFAULT_REFILL_AT_ONCE,
+    DEFAULT_WARM_PAGES,
 )
 from twitchlearn.app.gate import (
     BUSY_PAGE,
@@ -95,7 +105,6 @@ from twitchlearn.app.gate import (
     url_host,
 )
 from twitchlearn.app.projector import projector_page
-from twitchlearn.identity import COOKIE_NAME
 from twitchlearn.loading import CONTENT_ENV, load_content
 from twitchlearn.site import START_PAGE
 
@@ -104,6 +113,7 @@ __all__ = [
     "TwitchlearnVoila",
     "chart_free_notebooks",
     "cull_interval",
+    "kernel_reach",
     "plotly_only_where_charts",
     "run",
     "voila_config",
@@ -128,6 +138,61 @@ class _PageKernel:
 # Voila awaits in that task (a task copies the context it was created in: pool refills that a
 # page request causes see the record too, but never as `fresh`).
 _PAGE: ContextVar[_PageKernel | None] = ContextVar("twitchlearn_page", default=None)
+
+# Warm kernels that have run their notebook up to `twitchlearn.preheat.request_environment`
+# and wait there for a page (they opened the query websocket): kernel id -> set when it did.
+_WAITING: dict[str, asyncio.Event] = {}
+
+
+def _waiting(kernel_id: str) -> asyncio.Event:
+    return _WAITING.setdefault(kernel_id, asyncio.Event())
+
+
+class _RequestInfo(RequestInfoSocketHandler):  # type: ignore[misc]
+    """Voila's query websocket, on which a warm kernel waits for its page's request (the
+    learner cookie and the query string among it): only this machine may open it (the gate
+    lets it through without the class key for that reason), and the pool learns that the
+    kernel got that far."""
+
+    def prepare(self) -> None:
+        gate: Gate = self.settings["twitchlearn_gate"]
+        if not gate.peer_is_local(self.request.remote_ip):
+            raise tornado.web.HTTPError(403)
+
+    def open(self, kernel_id: str) -> None:
+        super().open(kernel_id)
+        _waiting(kernel_id).set()
+
+
+class _Slots:
+    """At most `size` preparations at a time, the start page's before the others'."""
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._queue: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._count = 0
+
+    async def acquire(self, first: bool) -> None:
+        if self._free > 0 and not self._queue:
+            self._free -= 1
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._count += 1
+        heapq.heappush(self._queue, (0 if first else 1, self._count, future))
+        try:
+            await future  # the slot is handed over by release()
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self.release()  # handed over just as this waiter was cancelled: pass it on
+            raise
+
+    def release(self) -> None:
+        while self._queue:
+            _, _, future = heapq.heappop(self._queue)
+            if not future.done():
+                future.set_result(None)
+                return
+        self._free += 1
 
 
 class PoolSafeKernelManager(AsyncMappingKernelManager):
@@ -172,7 +237,7 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
 
     def __init__(self, **kwargs: Any) -> None:
         # Set before Voila's pool wrapper (our subclass) starts the first fill in its __init__.
-        self._refill_slots: asyncio.Semaphore | None = None
+        self._refill_slots: _Slots | None = None
         self._warm: set[str] = set()  # started for the pool, not handed to a page yet
         self._warm_starting = 0
         self._claims = 0
@@ -191,8 +256,9 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
     def _gated(
         self, voila_initialize: Callable[..., Awaitable[dict[str, Any]]]
     ) -> Callable[..., Awaitable[dict[str, Any]]]:
-        """Voila's pool preparation of one kernel (start it, run the notebook), with at most
-        `refill_at_once` preparations running; a slot is held until the notebook has run."""
+        """Voila's pool preparation of one kernel (start it, run the notebook up to where it
+        waits for its page), with at most `refill_at_once` preparations running, the start
+        page's first; a slot is held until the notebook has run or waits for its page."""
 
         async def initialize(
             notebook_path: str, kernel_id: str | None = None, **kwargs: Any
@@ -200,12 +266,20 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
             if kernel_id is not None or self.refill_at_once <= 0:  # a restart, or no limit
                 return await voila_initialize(notebook_path, kernel_id, **kwargs)
             if self._refill_slots is None:
-                self._refill_slots = asyncio.Semaphore(self.refill_at_once)
-            async with self._refill_slots:
+                self._refill_slots = _Slots(self.refill_at_once)
+            await self._refill_slots.acquire(first=notebook_path == START_PAGE)
+            try:
                 content = await voila_initialize(notebook_path, None, **kwargs)
+                waiting = asyncio.ensure_future(_waiting(content["kernel_id"]).wait())
                 with contextlib.suppress(Exception):  # the page shows a failed run as usual
-                    await asyncio.shield(content["task"])
+                    await asyncio.wait(
+                        {waiting, asyncio.shield(content["task"])},
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                waiting.cancel()
                 return content
+            finally:
+                self._refill_slots.release()
 
         return initialize
 
@@ -377,6 +451,8 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
         self._waiting_since.pop(kernel_id, None)
         self._connected_once.discard(kernel_id)
         self._warm.discard(kernel_id)
+        _WAITING.pop(kernel_id, None)
+        RequestInfoSocketHandler._cache.pop(kernel_id, None)  # the request's cookies, too
         await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
 
@@ -455,14 +531,9 @@ class _PageHandler(TornadoVoilaHandler):  # type: ignore[misc]
             manager.page_sent(page)
 
     def should_use_rendered_notebook(self, *args: Any) -> bool:
-        # A warm pool kernel ran the notebook before this request, so it never saw the
-        # URL's `?learner=...&class=...`; a page that names its learner gets a fresh kernel
-        # (which Voila starts with the query string in QUERY_STRING).
-        # The same for a learner the browser remembers (the `twitchlearn_learner` cookie).
-        if {"learner", "class"} & set(self.request.arguments) or self.get_cookie(COOKIE_NAME):
-            use = False
-        else:
-            use = bool(super().should_use_rendered_notebook(*args))
+        # A warm kernel learns this request's query and cookies when it is handed over
+        # (`twitchlearn.preheat`), so `?learner=` and the learner cookie need no fresh kernel.
+        use = bool(super().should_use_rendered_notebook(*args))
         if self._page is not None:
             self._page.fresh = not use
         return use
@@ -541,6 +612,33 @@ class _KeyCookie(tornado.web.OutputTransform):
         return status_code, headers, chunk
 
 
+# A lab extension's build outputs carry a hash of their content in their names
+# (`remoteEntry.c8c9eed2cdefdeac.js`, `121.5c5a442bc10a67ee.js`): the same name is the same
+# bytes, so the browser may keep them without asking again.
+_HASHED_ASSET = re.compile(r"/voila/labextensions/.+[./][0-9a-f]{16,}\.(?:js|css|woff2?|svg)")
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+class _CacheHashed(tornado.web.OutputTransform):
+    """Lets browsers keep hashed lab-extension files (`_HASHED_ASSET`) for a year. jupyter
+    server sends them with `no-cache`, so every page asked for each of its 90-odd scripts
+    again (a 304 each, after a round trip). Files without a hash keep their headers."""
+
+    def __init__(self, request: tornado.httputil.HTTPServerRequest) -> None:
+        self._hashed = bool(_HASHED_ASSET.search(request.path))
+
+    def transform_first_chunk(
+        self,
+        status_code: int,
+        headers: tornado.httputil.HTTPHeaders,
+        chunk: bytes,
+        finishing: bool,
+    ) -> tuple[int, tornado.httputil.HTTPHeaders, bytes]:
+        if self._hashed and status_code in (200, 304):
+            headers["Cache-Control"] = IMMUTABLE
+        return status_code, headers, chunk
+
+
 class _GatedApplication(tornado.web.Application):
     """Voila's tornado application behind the gate (`twitchlearn.app.gate`): every request,
     websockets and static files included, is checked before any handler runs."""
@@ -560,6 +658,11 @@ class _GatedApplication(tornado.web.Application):
             elif not (
                 (cookie is not None and gate.key_matches(cookie.value))
                 or (request.path == PROJECTOR_PATH and gate.peer_is_local(request.remote_ip))
+                or (
+                    # a warm kernel of this server, waiting for its page (`_RequestInfo`)
+                    request.path.startswith(self.settings["twitchlearn_query_path"])
+                    and gate.peer_is_local(request.remote_ip)
+                )
             ):
                 return self._refuse(request, 403, KEY_PAGE, "text/html; charset=utf-8")
         return super().find_handler(request, **kwargs)
@@ -585,6 +688,8 @@ class TwitchlearnVoila(Voila):  # type: ignore[misc]
                 handler = (handler[0], _PageHandler, *handler[2:])
             elif len(handler) >= 2 and handler[1] is TemplateStaticFileHandler:
                 handler = (handler[0], _TemplateFiles, *handler[2:])
+            elif len(handler) >= 2 and handler[1] is RequestInfoSocketHandler:
+                handler = (handler[0], _RequestInfo, *handler[2:])
             handlers.append(handler)
         start = url_path_join(self.server_url, "voila/render", START_PAGE)
         home = (url_path_join(self.server_url, "/?"), tornado.web.RedirectHandler, {"url": start})
@@ -606,6 +711,7 @@ class TwitchlearnVoila(Voila):  # type: ignore[misc]
         self.app = _GatedApplication(**settings)
         self.app.settings.update(self.tornado_settings)
         self.app.transforms.append(_KeyCookie)
+        self.app.transforms.append(_CacheHashed)
         self.app.add_handlers(".*$", self.init_handlers())
         tornado.ioloop.IOLoop.current().add_callback(self._announce)
         self.listen()
@@ -620,6 +726,7 @@ class TwitchlearnVoila(Voila):  # type: ignore[misc]
     def init_settings(self) -> dict[str, Any]:
         settings: dict[str, Any] = super().init_settings()
         settings["twitchlearn_gate"] = self._gate()
+        settings["twitchlearn_query_path"] = url_path_join(self.server_url, "voila/query/")
         return settings
 
 
@@ -661,6 +768,14 @@ def plotly_only_where_charts(chart_free: frozenset[str]) -> Callable[..., dict[s
     return hook
 
 
+def kernel_reach(host: str) -> str:
+    """The address this machine's kernels use to reach a server bound to `host`: the bound
+    address itself, or 127.0.0.1 for a wildcard or `localhost`."""
+    if host in {"", "0.0.0.0", "localhost"}:  # noqa: S104 (a name, not a bind)
+        return "127.0.0.1"
+    return "::1" if host == "::" else host
+
+
 def cull_interval(cull_idle_seconds: int) -> int:
     """Seconds between culling passes: a quarter of the timeout, from 1 s up to 30 s.
 
@@ -676,6 +791,7 @@ def voila_config(
     open_browser: bool,
     pool_size: int,
     cull_idle_seconds: int,
+    warm_pages: int = DEFAULT_WARM_PAGES,
     refill_at_once: int = DEFAULT_REFILL_AT_ONCE,
     chart_free: frozenset[str] = frozenset(),
     host: str = DEFAULT_HOST,
@@ -703,11 +819,11 @@ def voila_config(
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.page_config_hook = plotly_only_where_charts(chart_free)
     c.VoilaConfiguration.multi_kernel_manager_class = "twitchlearn.app.server.PoolSafeKernelManager"
-    if pool_size > 0:
+    if pool_size > 0 or warm_pages > 0:
         c.VoilaConfiguration.preheat_kernel = True
         c.VoilaConfiguration.default_pool_size = 0
         c.VoilaKernelManager.kernel_pools_config = {
-            "default": {"pool_size": 0},
+            "default": {"pool_size": warm_pages},
             START_PAGE: {"pool_size": pool_size},
         }
     c.PoolSafeKernelManager.refill_at_once = refill_at_once
@@ -727,6 +843,7 @@ def run(
     open_browser: bool = True,
     pool_size: int = DEFAULT_CLASS_SIZE,
     cull_idle_seconds: int = DEFAULT_CULL_IDLE_SECONDS,
+    warm_pages: int = DEFAULT_WARM_PAGES,
     refill_at_once: int = DEFAULT_REFILL_AT_ONCE,
     notebooks_dir: Path | None = None,
     extra_args: Sequence[str] = (),
@@ -743,6 +860,8 @@ def run(
     """
     loaded = load_content(content)
     os.environ[CONTENT_ENV] = str(loaded.root)  # the kernels read the same folder
+    # Where a warm kernel reaches this server to learn its page's request (twitchlearn.preheat)
+    os.environ["VOILA_APP_IP"] = kernel_reach(host)
     # Voila looks for templates under <jupyter path>/voila/templates/: put the course's first.
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(SHARE), os.environ.get("JUPYTER_PATH", "")) if p
@@ -759,6 +878,7 @@ def run(
             open_browser=open_browser,
             pool_size=pool_size,
             cull_idle_seconds=cull_idle_seconds,
+            warm_pages=warm_pages,
             refill_at_once=refill_at_once,
             chart_free=chart_free_notebooks(app_dir),
             host=host,
