@@ -1,5 +1,6 @@
 """A learner's data is theirs, in the server edition: "Download my answers" and "Delete my
-answers" on the start page and the review page, in-process with a real SQLite store.
+answers" on the start page and the review page, in-process with a real store of each
+backend (a SQLite file; a real PostgreSQL server).
 
 The browser test (tests/browser/test_my_answers.py) does the same through a real server."""
 
@@ -16,13 +17,13 @@ from pathlib import Path
 import ipywidgets as widgets
 import pytest
 
+from tests.support.stores import open_backend
 from twitchlearn import load_content
 from twitchlearn.identity import Learner
 from twitchlearn.models import TrueFalseQuestion
 from twitchlearn.session import LearnerSession
 from twitchlearn.storage import ProgressStore
 from twitchlearn.storage.base import FORGET
-from twitchlearn.storage.sqlite import SQLiteStore
 from twitchlearn.ui import StartPage
 from twitchlearn.ui.answers import MyAnswersBox
 from twitchlearn.ui.review import ReviewView
@@ -32,9 +33,12 @@ COURSE = CONTENT.course
 TRUE_FALSE = [q for q in COURSE.questions.values() if isinstance(q, TrueFalseQuestion)]
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[ProgressStore]:
-    with SQLiteStore(tmp_path / "progress.sqlite3") as store:
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ProgressStore]:
+    """A real store of each backend: a SQLite file, and a database on the real PostgreSQL
+    server of tests/unit/conftest.py."""
+    postgres = request.getfixturevalue("postgres_database") if request.param == "postgres" else None
+    with open_backend(request.param, tmp_path, postgres) as store:
         yield store
 
 
