@@ -139,3 +139,30 @@ def test_forget_without_a_database_says_where_it_looked(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr == f"twitchlearn forget: no progress database at {missing}\n"
     assert not missing.exists()
+
+
+def test_history_lists_every_removal_by_teacher_and_learner(db: str) -> None:
+    empty = forget(db, "--history")
+    assert (empty.returncode, empty.stdout) == (0, "No answers have been removed\n")
+    assert (
+        forget(db, "--class", "7B", "--learner", "Ben", "--yes", "--by", "Ms Patel").returncode == 0
+    )
+    with open_store(db) as store:  # what "Delete my answers" does (tests/unit/test_my_answers.py)
+        assert store.forget("Jess", "8C", by="learner") == 1
+    done = forget(db, "--history")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith(" UTC: 2 answers of Ben in 7B removed, asked by Ms Patel")
+    assert lines[1].endswith(" UTC: 1 answer of Jess in 8C removed, asked by learner")
+    only = forget(db, "--history", "--class", "8c")
+    assert only.stdout.splitlines() == lines[1:]
+    assert counts(db)[("Jess", "7B")] == 12  # --history removes nothing
+
+
+def test_forget_needs_the_learner(db: str) -> None:
+    done = forget(db, "--class", "7B")
+    assert done.returncode == 1
+    assert done.stderr == (
+        "twitchlearn forget: give the learner: --class CODE --learner NAME (or --history)\n"
+    )

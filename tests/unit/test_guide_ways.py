@@ -84,7 +84,8 @@ def test_every_command_in_the_guide_is_real(command: str) -> None:
 
 def test_the_command_check_can_fail() -> None:
     for wrong in (
-        "twitchlearn forget --learner Jess",  # --class missing
+        "twitchlearn export --gradebook --out 7B.csv",  # --class missing
+        "twitchlearn forget --class 7B --lerner Jess",
         "twitchlearn serve --hots 0.0.0.0",
         "make servee",
         "jupyterhub -f deploy/jupyterhub/nowhere/jupyterhub_config.py",

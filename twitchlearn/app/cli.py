@@ -239,6 +239,10 @@ def _forget(args: argparse.Namespace) -> int:
     database = None if "://" in location else Path(location).expanduser()
     if database is not None and not database.exists():
         return _fail("forget", f"no progress database at {location}")
+    if args.history:
+        return _history(location, args.class_code)
+    if args.class_code is None or args.learner is None:
+        return _fail("forget", "give the learner: --class CODE --learner NAME (or --history)")
     by = args.by.strip() if args.by is not None else _teacher()
     if folded(by) == folded("learner") or not by:
         return _fail(
@@ -266,6 +270,25 @@ def _forget(args: argparse.Namespace) -> int:
         f"Removed {_answers(removed)} of {learner} in {class_code}, and their review list "
         f"(recorded as done by {by})"
     )
+    return 0
+
+
+def _history(location: str, class_code: str | None) -> int:
+    """Print the audit trail: every removal (of one class, with --class), oldest first."""
+    try:
+        with open_store(location, read_only=True) as store:
+            events = store.events()
+    except StoreError as exc:
+        return _fail("forget", str(exc))
+    if class_code is not None:
+        events = [e for e in events if folded(e.class_code) == folded(class_code)]
+    for event in events:
+        print(
+            f"{event.at:%Y-%m-%d %H:%M} UTC: {_answers(event.attempts)} of {event.learner} "
+            f"in {event.class_code} removed, asked by {event.by}"
+        )
+    if not events:
+        print("No answers have been removed" + (f" in {class_code}" if class_code else ""))
     return 0
 
 
@@ -462,8 +485,14 @@ def build_parser() -> argparse.ArgumentParser:
         "The learner can start again under the same name. The store records who did it "
         "(--by, default: 'teacher' and your user name) and when.",
     )
-    forget.add_argument("--class", dest="class_code", required=True, help="the class code")
-    forget.add_argument("--learner", required=True, help="the learner's name")
+    forget.add_argument("--class", dest="class_code", help="the class code")
+    forget.add_argument("--learner", help="the learner's name")
+    forget.add_argument(
+        "--history",
+        action="store_true",
+        help="list every removal so far (of --class, if given): whose, how many answers, "
+        "who asked and when; removes nothing",
+    )
     forget.add_argument("--yes", action="store_true", help="do not ask before removing")
     forget.add_argument(
         "--by", help="who asked, for the record (default: 'teacher' and your user name)"
