@@ -1,4 +1,5 @@
-"""The `twitchlearn` command: check a course, serve it, export results, write its notebooks.
+"""The `twitchlearn` command: check a course, serve it, export results, forget a learner, write
+its notebooks.
 
 Every command that reads content takes the same folder: the one given (`check DIR`,
 `--content DIR`), else TWITCHLEARN_CONTENT, else the shipped course.
