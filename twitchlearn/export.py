@@ -86,11 +86,18 @@ class ExportRow:
 
 
 def export_rows(
-    store: ProgressStore, course: Course, class_code: str, policy: Policy = DEFAULT_POLICY
+    store: ProgressStore,
+    course: Course,
+    class_code: str,
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    learner: str | None = None,
 ) -> list[ExportRow]:
-    """One row per learner and course question, then the learner's total; see the module doc."""
+    """One row per learner and course question, then the learner's total; see the module doc.
+    With `learner`, only that learner's rows (matched folded, as the store matches names):
+    what a learner downloads of their own answers."""
     by_learner: dict[str, dict[str, CountedAttempt]] = {}
-    for chosen in counted(store.attempts(class_code=class_code), policy):
+    for chosen in counted(store.attempts(class_code=class_code, learner=learner), policy):
         by_learner.setdefault(chosen.learner, {})[chosen.question_id] = chosen
     questions = list(course.questions.values())
     rows: list[ExportRow] = []

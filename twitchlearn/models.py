@@ -21,6 +21,7 @@ from twitchlearn.risk import CaseStudy, RiskModel, WarningSigns
 
 __all__ = [
     "Choice",
+    "ClassWay",
     "ClinicianBox",
     "Content",
     "Course",
@@ -35,6 +36,7 @@ __all__ = [
     "Question",
     "QuestionKind",
     "Section",
+    "SetupStep",
     "SingleChoiceQuestion",
     "Source",
     "SourceKind",
@@ -328,6 +330,24 @@ class PlanStep:
 
 
 @attrs.frozen(kw_only=True)
+class SetupStep:
+    """One step of running a class one way: what to do, and what to type, if anything."""
+
+    do: str
+    command: str = ""  # typed in a terminal, in the course's folder unless it says otherwise
+
+
+@attrs.frozen(kw_only=True)
+class ClassWay:
+    """One way to run a class (one machine; JupyterHub; JupyterHub and PostgreSQL): whom it
+    suits, then its steps in order."""
+
+    title: str
+    suits: str
+    steps: tuple[SetupStep, ...]
+
+
+@attrs.frozen(kw_only=True)
 class TeacherGuide:
     """teacher_guide.yaml: the class plan, discussion prompts and the safety note.
 
@@ -341,6 +361,8 @@ class TeacherGuide:
     disclosure: tuple[str, ...]
     generic_prompts: tuple[str, ...]
     prompts: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    # How to run a class, step by step, each way the course can be served.
+    ways: tuple[ClassWay, ...] = ()
 
     def prompts_for(self, lesson: Lesson) -> tuple[str, ...]:
         """Prompts for a class talk about `lesson`, ending with the safety note."""

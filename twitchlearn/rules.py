@@ -956,6 +956,18 @@ def guide_findings(guide: TeacherGuide, course: Course) -> Iterator[Finding]:
             "no prompts for lessons without their own",
             "list one or two general prompts",
         )
+    for index, way in enumerate(guide.ways):
+        at = f"ways[{index}]"
+        for name in ("title", "suits"):
+            if _empty(getattr(way, name)):
+                yield Finding(f"{at}.{name}", "this text is empty", "write it")
+        if not way.steps:
+            yield Finding(f"{at}.steps", "this way has no steps", "list the steps in order")
+        for number, setup in enumerate(way.steps):
+            if _empty(setup.do):
+                yield Finding(
+                    f"{at}.steps[{number}].do", "this step says nothing to do", "write it"
+                )
     lesson_ids = {lesson.id for lesson in course.lessons}
     for lesson_id, prompts in guide.prompts.items():
         if lesson_id not in lesson_ids:

@@ -140,6 +140,13 @@ class ProgressTracker:
         """Why answers are not being saved, in words for the learner (None: they are)."""
         return None if self.sink is None else self.sink.saving_problem()
 
+    def clear(self) -> None:
+        """Forget every grade and answer (the learner's saved answers were deleted)."""
+        self._latest.clear()
+        self._answers.clear()
+        for callback in self._listeners:
+            callback()
+
     def latest(self, question_id: str) -> Grade | None:
         return self._latest.get(question_id)
 
@@ -216,8 +223,8 @@ class LearnerSession:
     # -- AttemptSink --------------------------------------------------------------------------
 
     def save(self, question_id: str, answer: object, grade: Grade) -> None:
-        if self.store is None:
-            return
+        if self.store is None or not self.learner.known:
+            return  # nobody to save under (such as after the learner deleted their answers)
         try:
             self.store.record(
                 self.learner.name, self.learner.class_code, question_id, answer, grade
@@ -260,6 +267,18 @@ class LearnerSession:
             self.tracker.restore(question_id, attempt.answer, result)
             restored += 1
         return restored
+
+    def delete_answers(self) -> int:
+        """Delete every saved answer and the review schedule of this session's learner (the
+        kernel's learner: never a name sent by the page), recorded in the store's audit
+        trail as asked by "learner". The grades shown on this page are forgotten too.
+        Returns how many answers were deleted (0 when nothing is saved). Raises StoreError."""
+        if not self.saving or self.store is None:
+            return 0
+        removed = self.store.forget(self.learner.name, self.learner.class_code, by="learner")
+        log.info("a learner deleted their %d saved answers", removed)
+        self.tracker.clear()
+        return removed
 
     def due_for_review(self, now: datetime) -> list[str]:
         """Ids of the questions of this course due for review at `now`, longest overdue

@@ -81,6 +81,9 @@ def test_teacher_guide_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert shown.count("tl-key") == len(course.questions)
     assert "45 minutes" in shown
     assert "prescribed medicine without advice" in shown
+    # the three ways to run a class, with their commands (tests/unit/test_guide_ways.py)
+    assert shown.count("tl-way") == 3
+    assert "twitchlearn forget --class 7B --learner Jess" in shown
 
 
 @pytest.mark.notebooks

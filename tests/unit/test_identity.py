@@ -261,7 +261,7 @@ def start_page(learner: Learner) -> tuple[StartPage, Any]:
 
 def test_the_start_page_says_a_typed_name_is_too_long_and_keeps_the_old_one() -> None:
     page, box = start_page(Learner("Ann", "7B"))
-    name, _class_code, save, greeting = box.children
+    name, _class_code, save, greeting, _my_answers = box.children
     name.value = "Bartholomew " * 6
     save.click()
     assert "Your name has 71 letters. It can have up to 60." in greeting.value
@@ -281,7 +281,7 @@ def test_the_start_page_says_a_name_in_the_link_is_too_long() -> None:
 def test_under_a_hub_the_start_page_shows_the_hub_name_and_cannot_change_it() -> None:
     hub = learner_from_environment({"JUPYTERHUB_USER": "alice", "QUERY_STRING": "class=7B"})
     page, box = start_page(hub)
-    name, class_code, save, greeting = box.children
+    name, class_code, save, greeting, _my_answers = box.children
     assert (name.disabled, class_code.disabled, save.disabled) == (True, True, True)
     assert "You are signed in as alice." in greeting.value
     name.value = "mallory"

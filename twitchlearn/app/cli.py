@@ -1,4 +1,5 @@
-"""The `twitchlearn` command: check a course, serve it, export results, write its notebooks.
+"""The `twitchlearn` command: check a course, serve it, export results, forget a learner, write
+its notebooks.
 
 Every command that reads content takes the same folder: the one given (`check DIR`,
 `--content DIR`), else TWITCHLEARN_CONTENT, else the shipped course.
@@ -7,6 +8,8 @@ Every command that reads content takes the same folder: the one given (`check DI
 from __future__ import annotations
 
 import argparse
+import difflib
+import getpass
 import os
 import re
 import sys
@@ -43,7 +46,8 @@ from twitchlearn.export import (
 from twitchlearn.loading import content_dir, read_content
 from twitchlearn.models import Content
 from twitchlearn.rules import uncited_sources
-from twitchlearn.storage import DB_ENV, default_location, open_store
+from twitchlearn.storage import DB_ENV, ProgressStore, default_location, open_store
+from twitchlearn.storage.base import folded
 
 __all__ = ["build_parser", "main"]
 
@@ -242,6 +246,130 @@ def _write_atomically(write: Callable[[Path], None], out: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
+# --- twitchlearn forget: a teacher removes a learner's answers ------------------------------
+
+# `forget` both resets and removes a learner: the store keeps no list of learners apart from
+# their answers, so once the answers and the review list are gone the learner is gone, and
+# the same name starts again from nothing. One command, named as the store's `forget` and
+# its audit trail's action.
+_MOST_NAMES = 20  # learners listed when a name matches no one
+
+
+def _forget(args: argparse.Namespace) -> int:
+    location = args.db or default_location()
+    database = None if "://" in location else Path(location).expanduser()
+    if database is not None and not database.exists():
+        return _fail("forget", f"no progress database at {location}")
+    if args.history:
+        return _history(location, args.class_code)
+    if args.class_code is None or args.learner is None:
+        return _fail("forget", "give the learner: --class CODE --learner NAME (or --history)")
+    by = args.by.strip() if args.by is not None else _teacher()
+    if folded(by) == folded("learner") or not by:
+        return _fail(
+            "forget",
+            "--by names who asked, such as your own name ('learner' is kept "
+            "for a learner who deletes their own answers)",
+        )
+    try:
+        with open_store(location) as store:
+            found = _find_learner(store, args.class_code, args.learner)
+            if isinstance(found, str):
+                return _fail("forget", found)
+            learner, class_code, count = found
+            what = f"{_answers(count)} of {learner} in {class_code}"
+            if not args.yes and not _confirmed(
+                f"Remove {what}, and their review list? This cannot be undone. "
+                "Type yes to remove them: "
+            ):
+                kept = "is kept" if count == 1 else "are kept"
+                return _fail("forget", f"nothing removed: the {what} {kept}")
+            removed = store.forget(learner, class_code, by=by)
+    except StoreError as exc:
+        return _fail("forget", str(exc))
+    print(
+        f"Removed {_answers(removed)} of {learner} in {class_code}, and their review list "
+        f"(recorded as done by {by})"
+    )
+    return 0
+
+
+def _history(location: str, class_code: str | None) -> int:
+    """Print the audit trail: every removal (of one class, with --class), oldest first."""
+    try:
+        with open_store(location, read_only=True) as store:
+            events = store.events()
+    except StoreError as exc:
+        return _fail("forget", str(exc))
+    if class_code is not None:
+        events = [e for e in events if folded(e.class_code) == folded(class_code)]
+    for event in events:
+        print(
+            f"{event.at:%Y-%m-%d %H:%M} UTC: {_answers(event.attempts)} of {event.learner} "
+            f"in {event.class_code} removed, asked by {event.by}"
+        )
+    if not events:
+        print("No answers have been removed" + (f" in {class_code}" if class_code else ""))
+    return 0
+
+
+def _teacher() -> str:
+    """Who runs the command, for the audit trail: "teacher (the OS user)"."""
+    try:
+        return f"teacher ({getpass.getuser()})"
+    except (OSError, KeyError):  # no user name in the environment or the password file
+        return "teacher"
+
+
+def _answers(count: int) -> str:
+    return f"{count} answer" if count == 1 else f"{count} answers"
+
+
+def _quoted(names: Sequence[str]) -> str:
+    shown = ", ".join(repr(name) for name in names[:_MOST_NAMES])
+    more = len(names) - _MOST_NAMES
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _find_learner(
+    store: ProgressStore, class_code: str, learner: str
+) -> tuple[str, str, int] | str:
+    """The learner and class as first saved, and how many answers they have; or, when either
+    matches no one (names folded, as the store matches them), the one line that says so and
+    lists the close or known names."""
+    classes = {folded(code): code for code in store.class_codes()}
+    code = classes.get(folded(class_code))
+    if code is None:
+        known = _quoted(sorted(classes.values())) or "none yet"
+        return f"no answers saved for class {class_code!r}; the classes with answers are: {known}"
+    names: dict[str, str] = {}  # folded -> as first saved
+    counts: dict[str, int] = {}
+    for attempt in store.attempts(class_code=code):  # in the order saved
+        key = folded(attempt.learner)
+        names.setdefault(key, attempt.learner)
+        counts[key] = counts.get(key, 0) + 1
+    key = folded(learner)
+    if key in names:
+        return names[key], code, counts[key]
+    close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
+    if close:
+        hint = f"did you mean {_quoted([names[k] for k in close])}?"
+    else:
+        everyone = sorted(names.values(), key=lambda name: (folded(name), name))
+        hint = f"the learners with answers in {code} are: {_quoted(everyone)}"
+    return f"no answers saved for {learner!r} in class {code}; {hint}"
+
+
+def _confirmed(question: str) -> bool:
+    """Ask on the terminal; only "yes" (or "y") goes on. No answer (end of input) is no."""
+    try:
+        reply = input(question)
+    except EOFError:
+        print()
+        return False
+    return reply.strip().casefold() in {"y", "yes"}
+
+
 def _notebooks(args: argparse.Namespace) -> int:
     from twitchlearn.app import notebooks  # nbformat loads only for this command
 
@@ -378,6 +506,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--content", help=_CONTENT_HELP)
     export.set_defaults(run=_export)
+
+    forget = commands.add_parser(
+        "forget",
+        help="remove a learner's answers and review list from a class (to reset or remove them)",
+        description="Remove every saved answer and the review list of one learner in one "
+        "class, after asking (unless --yes). Names and class codes match whatever their case. "
+        "The learner can start again under the same name. The store records who did it "
+        "(--by, default: 'teacher' and your user name) and when.",
+    )
+    forget.add_argument("--class", dest="class_code", help="the class code")
+    forget.add_argument("--learner", help="the learner's name")
+    forget.add_argument(
+        "--history",
+        action="store_true",
+        help="list every removal so far (of --class, if given): whose, how many answers, "
+        "who asked and when; removes nothing",
+    )
+    forget.add_argument("--yes", action="store_true", help="do not ask before removing")
+    forget.add_argument(
+        "--by", help="who asked, for the record (default: 'teacher' and your user name)"
+    )
+    forget.add_argument(
+        "--db", help=f"the progress store: a SQLite file or a postgresql:// address ({DB_ENV})"
+    )
+    forget.set_defaults(run=_forget)
 
     write = commands.add_parser(
         "notebooks", help="write the course's notebooks into a folder, for JupyterLab"

@@ -49,6 +49,7 @@ __all__ = [
     "guide_objectives",
     "guide_plan",
     "guide_prompts",
+    "guide_ways",
 ]
 
 CLASS_ENV: Final = "TWITCHLEARN_CLASS"  # the class code the dashboard starts with
@@ -294,6 +295,28 @@ def guide_plan(content: Content | None = None) -> HtmlBlock:
         + bullet_list(content.guide.disclosure)
         + "</aside>"
     )
+
+
+def guide_ways(content: Content | None = None) -> HtmlBlock:
+    """How to run a class, each way (teacher_guide.yaml `ways`): whom it suits, then the
+    steps in order, each with the command to type."""
+    content = load_content() if content is None else content
+    ways = () if content.guide is None else content.guide.ways
+    if not ways:
+        return HtmlBlock("<p>This course's guide does not say how to run a class.</p>")
+    parts = []
+    for number, way in enumerate(ways, start=1):
+        steps = "".join(
+            f"<li><p>{escape(step.do)}</p>"
+            + (f"<pre><code>{escape(step.command)}</code></pre>" if step.command else "")
+            + "</li>"
+            for step in way.steps
+        )
+        parts.append(
+            f'<section class="tl-way"><h3>{number}. {escape(way.title)}</h3>'
+            f"<p><em>For:</em> {escape(way.suits)}</p><ol>{steps}</ol></section>"
+        )
+    return HtmlBlock(page_head() + "".join(parts))
 
 
 def guide_objectives(content: Content | None = None) -> HtmlBlock:

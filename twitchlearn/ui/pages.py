@@ -17,6 +17,7 @@ from twitchlearn.identity import Learner, remember_cookie_value
 from twitchlearn.models import Content, Course, Figure, Lesson
 from twitchlearn.session import LearnerSession, kernel_session
 from twitchlearn.site import EXPLORER_PAGE, REVIEW_PAGE, START_PAGE, lesson_page
+from twitchlearn.ui.answers import MyAnswersBox, stop_saving
 from twitchlearn.ui.cases import CaseStudiesView
 from twitchlearn.ui.common import (
     WIDE_LABEL,
@@ -255,6 +256,7 @@ class StartPage:
         self.session = session or kernel_session()
         self.course = self.session.course
         self._lessons = widgets.HTML(self._lessons_html())
+        self.answers: MyAnswersBox | None = None  # made by who_is_learning (server edition)
 
     def header(self) -> HtmlBlock:
         return HtmlBlock(
@@ -297,15 +299,32 @@ class StartPage:
         if learner.problem:  # a name in the link that is too long: say so, never cut it
             greeting.value = f'<p class="tl-greeting" role="alert">{escape(learner.problem)}</p>'
 
+        def forgotten(_removed: int) -> str:  # the learner deleted their answers
+            said = stop_saving(self.session)
+            if not self.session.learner.known:
+                quiet.append(True)  # emptying the fields is not the learner typing
+                name.value = class_code.value = ""
+                quiet.clear()
+                greeting.value = ""
+                answers.show(False)
+                self._lessons.value = self._lessons_html()
+            return said
+
+        # Download and delete my answers: the session's learner, when answers are saved.
+        answers = self.answers = MyAnswersBox(self.session, on_deleted=forgotten)
+        answers.show(self.session.saving)
+        quiet: list[bool] = []
+
         def save(_button: object) -> None:
             # The start page saves nothing itself: the name travels in the lesson links.
-            if self.session.learner.from_hub:
+            if self.session.learner.from_hub or quiet:
                 return
             typed = Learner(name.value, class_code.value)
             if typed.problem:
                 greeting.value = f'<p class="tl-greeting" role="alert">{escape(typed.problem)}</p>'
                 return
             self.session.learner = typed
+            answers.show(self.session.saving)
             if self.session.learner.known:
                 greeting.value = (
                     f'<p class="tl-greeting" role="status">Hello, '
@@ -333,7 +352,7 @@ class StartPage:
                 "Your answers are saved under this name. Not you? Type your own name.</p>"
                 + _remember(learner)
             )
-        box = widgets.VBox([name, class_code, start, greeting])
+        box = widgets.VBox([name, class_code, start, greeting, answers.widget])
         box.add_class("tl-identity")
         return box
 

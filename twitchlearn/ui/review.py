@@ -27,6 +27,7 @@ from twitchlearn.models import Lesson, Question
 from twitchlearn.review import INTERVALS, LAST_BOX
 from twitchlearn.session import LearnerSession, kernel_session
 from twitchlearn.site import START_PAGE, lesson_page
+from twitchlearn.ui.answers import MyAnswersBox, stop_saving
 from twitchlearn.ui.common import link, page_head
 from twitchlearn.ui.quiz import QuestionView
 
@@ -107,6 +108,9 @@ class ReviewView:
         learner = self.session.learner
         self.query = learner.query()
         self.questions: list[QuestionView] = []
+        self._listed: list[widgets.Widget] = []  # the lessons' headings and questions shown
+        # Download and delete my answers: for a learner whose answers are saved.
+        self.answers: MyAnswersBox | None = None
         self.due: list[str] = []  # question ids due when the page opened, as shown
         self.count = widgets.HTML()  # how many are left today; updated after each answer
         self.count.add_class("tl-review-count")
@@ -130,7 +134,10 @@ class ReviewView:
                 self.message.value = self._note("tl-review-error", escape(STORE_FAILED))
                 parts.append(self.message)
             else:
-                parts += self._lessons()
+                self._listed = self._lessons()
+                parts += self._listed
+            self.answers = MyAnswersBox(self.session, on_deleted=self._deleted)
+            parts.append(self.answers.widget)
             self._refresh()
             # The tracker saves an attempt before it tells its listeners, so the store's
             # schedule has moved by the time the count is read again.
@@ -238,6 +245,17 @@ class ReviewView:
         count = f'<p class="tl-review-message" role="status">{text}</p>'
         if self.count.value != count:
             self.count.value = count
+
+    def _deleted(self, _removed: int) -> str:
+        """The learner deleted their answers: nothing of theirs is left to review."""
+        said = stop_saving(self.session)
+        for part in self._listed:
+            part.layout.display = "none"
+        self.due = []
+        if self.answers is not None and not self.session.learner.known:
+            self.answers.show(False)
+        self._refresh()
+        return said
 
     def _show_error(self, message: str) -> None:
         self.count.value = self._note("tl-warning", escape(message))
