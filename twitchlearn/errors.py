@@ -22,6 +22,7 @@ __all__ = [
     "AnswerError",
     "ContentError",
     "ContentProblem",
+    "EmptyStore",
     "RateLimited",
     "RiskInputError",
     "StoreError",
@@ -89,6 +90,11 @@ class RiskInputError(TwitchlearnError, ValueError):
 
 class StoreError(TwitchlearnError):
     """The progress store cannot be used. Lessons still work; progress is not saved."""
+
+
+class EmptyStore(StoreError):
+    """A store opened read-only has no course tables yet: nothing was ever saved in it (the
+    first writer creates them). Nothing is wrong with it."""
 
 
 class RateLimited(StoreError):

@@ -43,3 +43,23 @@ def test_a_missing_store_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["doctor", "--db", str(missing)]) == 1
     assert capsys.readouterr().err == f"twitchlearn doctor: no progress database at {missing}\n"
     assert not missing.exists()
+
+
+def test_a_new_empty_postgres_database_is_ok(
+    postgres_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a teacher checks the shared database before the class: nothing saved yet is not a fault
+    assert main(["doctor", "--db", postgres_database]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK: The progress database ")
+    assert "has nothing saved yet" in out
+
+
+def test_an_empty_sqlite_file_is_ok_and_left_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "progress.sqlite3"
+    db.touch()
+    assert main(["doctor", "--db", str(db)]) == 0
+    assert "has nothing saved yet" in capsys.readouterr().out
+    assert db.read_bytes() == b""

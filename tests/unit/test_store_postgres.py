@@ -17,7 +17,7 @@ import pytest
 
 from tests.support.postgres import PostgresServer, running_postgres
 from tests.support.stores import T0, grade
-from twitchlearn.errors import StoreError
+from twitchlearn.errors import EmptyStore, StoreError
 from twitchlearn.storage import DB_ENV, MemoryStore, open_store, open_store_or_memory
 from twitchlearn.storage.postgres import SCHEMA_VERSION, PostgresStore, masked_location
 
@@ -95,7 +95,7 @@ def test_database_of_a_newer_version_is_refused(postgres_database: str) -> None:
 
 
 def test_read_only_store_neither_creates_nor_writes(postgres_database: str) -> None:
-    with pytest.raises(StoreError, match="opened read-only but needs upgrading"):
+    with pytest.raises(EmptyStore, match="has nothing saved yet"):
         PostgresStore(postgres_database, read_only=True)
     assert sql(postgres_database, "SELECT to_regclass('attempts')") == [(None,)]
     with PostgresStore(postgres_database) as store:

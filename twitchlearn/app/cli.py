@@ -33,7 +33,7 @@ from twitchlearn.app.defaults import (
     default_max_kernels,
 )
 from twitchlearn.attempts import DEFAULT_POLICY, POLICIES
-from twitchlearn.errors import ContentError, StoreError
+from twitchlearn.errors import ContentError, EmptyStore, StoreError
 from twitchlearn.export import (
     COLUMNS,
     GRADEBOOK_START,
@@ -562,6 +562,9 @@ def _doctor(args: argparse.Namespace) -> int:
         with open_store(location, read_only=True) as store:
             problems = store.check()
             where = store.location
+    except EmptyStore as exc:  # a new database: the first answer creates its tables
+        print(f"OK: {exc} The course makes its tables when the first answer is saved.")
+        return 0
     except StoreError as exc:
         return _fail("doctor", str(exc))
     if problems:

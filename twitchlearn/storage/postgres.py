@@ -40,7 +40,7 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 
 from twitchlearn.attempts import Attempt
-from twitchlearn.errors import RateLimited, StoreError
+from twitchlearn.errors import EmptyStore, RateLimited, StoreError
 from twitchlearn.review import ReviewState, next_state
 from twitchlearn.scoring import Grade
 from twitchlearn.storage.base import (
@@ -297,6 +297,8 @@ class PostgresStore(ClosingStore):
         if version == SCHEMA_VERSION:
             return
         if self.read_only:
+            if version == 0:
+                raise EmptyStore(f"The progress database {self._where} has nothing saved yet.")
             raise StoreError(
                 f"The progress database {self._where} is opened read-only but needs "
                 f"upgrading from schema version {version} to {SCHEMA_VERSION}. Open it once "

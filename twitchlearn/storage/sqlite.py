@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from twitchlearn.attempts import Attempt, format_time, parse_time
-from twitchlearn.errors import RateLimited, StoreError
+from twitchlearn.errors import EmptyStore, RateLimited, StoreError
 from twitchlearn.review import ReviewState, next_state
 from twitchlearn.scoring import Grade
 from twitchlearn.storage.base import (
@@ -288,6 +288,8 @@ class SQLiteStore(ClosingStore):
             )
         if self.read_only:
             if version < SCHEMA_VERSION:
+                if version == 0:
+                    raise EmptyStore(f"The progress database {self._where} has nothing saved yet.")
                 raise StoreError(
                     f"The progress database {self._where} is opened read-only but needs "
                     f"upgrading from schema version {version} to {SCHEMA_VERSION}. Open it once "
