@@ -18,7 +18,6 @@ from twitchlearn.identity import HUB_HEADER_ENV, HUB_USER_ENV, learner_from_envi
 from twitchlearn.site import START_PAGE
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "jupyterhub"
-HEADER = HUB_HEADER_ENV.removeprefix("HTTP_").replace("_", "-")
 
 
 def load(mode: str, monkeypatch: pytest.MonkeyPatch, **env: str) -> Config:
@@ -65,7 +64,10 @@ def test_shared_lands_on_the_start_page_with_the_user_header_for_the_kernels(
     command = service["command"]
     assert command[1].endswith("course_proxy.py")
     assert "--forward-user-info" in command
-    assert f"{{--}}VoilaConfiguration.http_header_envs={HEADER}" in command
+    # The course's own server, as the hub's service: the header to the kernels, the prefix.
+    serve = command.index("serve")
+    assert command[serve - 1].endswith("twitchlearn")
+    assert {"{--}behind-hub", "{--}base-url={base_url}/", "{--}port={port}"} <= set(command)
     (role,) = c.JupyterHub.load_roles
     assert role["groups"] == ["class-7B", "teachers"]
     assert role["scopes"] == [f"access:services!service={service['name']}"]

@@ -80,6 +80,11 @@ def _check(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     if _read("serve", args.content) is None:  # a broken course stops here, before Voila
         return 1
+    hub_problem = _behind_hub_problem(args) if args.behind_hub else None
+    if hub_problem is not None:
+        return _fail("serve", hub_problem)
+    if not _BASE_URL.fullmatch(args.base_url):
+        return _fail("serve", "--base-url must be a path such as /services/twitchlearn/")
     max_kernels = args.max_kernels or default_max_kernels(args.class_size)
     if max_kernels <= args.class_size:
         return _fail(
@@ -113,11 +118,29 @@ def _serve(args: argparse.Namespace) -> int:
         access_key=args.access_key,
         max_kernels=max_kernels,
         connect_seconds=args.connect_seconds,
+        base_url=args.base_url,
+        behind_hub=args.behind_hub,
     )
     return 0
 
 
 _KEY = re.compile(r"[A-Za-z0-9_-]{6,64}")
+_BASE_URL = re.compile(r"/([A-Za-z0-9._~@+-]+/?)*")
+
+
+def _behind_hub_problem(args: argparse.Namespace) -> str | None:
+    """Why `serve --behind-hub` must not start, or None; turns the warm pool off."""
+    from twitchlearn.app.gate import needs_key
+
+    if needs_key(args.host):
+        return "--behind-hub listens on 127.0.0.1 only (the hub's proxy is its one client)"
+    if not os.environ.get("JUPYTERHUB_SERVICE_NAME"):
+        return (
+            "--behind-hub is for a JupyterHub service; start it from the hub's config "
+            "(deploy/jupyterhub/shared)"
+        )
+    args.class_size = 0  # a warm kernel runs the start page before the user header reaches it
+    return None
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -270,6 +293,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})"
     )
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.add_argument(
+        "--base-url",
+        default="/",
+        metavar="PATH",
+        help="the path the course is under for the browser, when a proxy in front passes on "
+        "the rest, such as /services/twitchlearn/ under JupyterHub (default /)",
+    )
+    serve.add_argument(
+        "--behind-hub",
+        action="store_true",
+        help="serve JupyterHub's learners as a hub service behind jhsingle-native-proxy "
+        "--forward-user-info: the learner is the hub user it names (deploy/jupyterhub/shared); "
+        "127.0.0.1 only, no warm kernels",
+    )
     serve.add_argument(
         "--class-size",
         type=_non_negative,
