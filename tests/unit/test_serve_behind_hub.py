@@ -10,19 +10,29 @@ from __future__ import annotations
 import http.client
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
+import psutil
 import pytest
 
 from tests.support.servers import TWITCHLEARN, ServerProcess, free_port
 from twitchlearn.app.cli import main
-from twitchlearn.app.server import HUB_HEADER, voila_config
+from twitchlearn.app.server import (
+    HUB_HEADER,
+    NOT_THE_PROXY,
+    PROXY_KEY_ENV,
+    PROXY_KEY_HEADER,
+    voila_config,
+)
 from twitchlearn.identity import HUB_HEADER_ENV
 from twitchlearn.site import START_PAGE
 
 PREFIX = "/services/twitchlearn/"
 HUB_HOST = "hub.school.example"  # the Host header the proxy passes on from the browser
+KEY = "the-proxys-key-for-this-start"  # what course_proxy.py makes and hands the server
 
 
 class BehindHub(ServerProcess):
@@ -39,6 +49,7 @@ class BehindHub(ServerProcess):
             "JUPYTER_CONFIG_DIR": str(tmp / "jupyter-config"),
             "TWITCHLEARN_DB": str(tmp / "progress.sqlite3"),
             "JUPYTERHUB_SERVICE_NAME": "twitchlearn",  # the hub sets it for its services
+            PROXY_KEY_ENV: KEY,
             "PYTHONUNBUFFERED": "1",
         }
         env.pop("TWITCHLEARN_CONTENT", None)
@@ -58,9 +69,25 @@ class BehindHub(ServerProcess):
         )
         self._wait_ready(f"http://127.0.0.1:{self.port}/voila/static/voila.js")
 
-    def get(self, path: str, host: str = HUB_HOST) -> http.client.HTTPResponse:
+    def _wait_ready(self, ready_url: str, timeout: float = 120) -> None:
+        """Poll a static file, with the proxy's key, until the server answers."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early:\n{self.log()}")
+            try:
+                self.get(urlparse(ready_url).path).read()
+                return
+            except OSError:
+                time.sleep(0.2)  # polling a port for readiness, not waiting for time to pass
+        raise RuntimeError(f"{self.name} not ready after {timeout} s:\n{self.log()}")
+
+    def get(
+        self, path: str, host: str = HUB_HOST, key: str | None = KEY
+    ) -> http.client.HTTPResponse:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=240)
-        connection.request("GET", path, headers={"Host": host})
+        headers = {"Host": host} | ({PROXY_KEY_HEADER: key} if key is not None else {})
+        connection.request("GET", path, headers=headers)
         return connection.getresponse()
 
 
@@ -120,6 +147,7 @@ def test_only_behind_the_hub_do_kernels_get_the_user_header() -> None:
             "--behind-hub listens on 127.0.0.1 only",
         ),
         (["--behind-hub"], None, "--behind-hub is for a JupyterHub service"),
+        (["--behind-hub"], "twitchlearn", "--behind-hub needs the key of the hub's proxy"),
         (["--base-url", "services/x"], None, "--base-url must be a path"),
         (["--base-url", "/a//b/"], None, "--base-url must be a path"),
     ],
@@ -135,7 +163,28 @@ def test_serve_refuses_what_would_let_a_browser_name_the_learner(
         monkeypatch.delenv("JUPYTERHUB_SERVICE_NAME", raising=False)
     else:
         monkeypatch.setenv("JUPYTERHUB_SERVICE_NAME", service)
+    monkeypatch.delenv(PROXY_KEY_ENV, raising=False)
     assert main(["serve", "--no-browser", *argv]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"twitchlearn serve: {message}")
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("key", [None, "", "a-key-the-browser-made-up"])
+def test_a_request_without_the_proxys_key_is_refused(
+    behind_hub: BehindHub, key: str | None
+) -> None:
+    for path in ("/", f"/voila/render/{START_PAGE}", "/voila/static/voila.js", "/api/kernels"):
+        response = behind_hub.get(path, key=key)
+        assert response.status == 403
+        assert response.read().decode("utf-8") == NOT_THE_PROXY
+
+
+def test_the_kernels_never_see_the_proxys_key(behind_hub: BehindHub) -> None:
+    response = behind_hub.get(f"/voila/render/{START_PAGE}")
+    assert response.status == 200
+    response.read()  # the page was made: its kernel runs
+    server = psutil.Process(behind_hub.process.pid)
+    kernels = [p for p in server.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+    assert kernels
+    assert all(PROXY_KEY_ENV not in kernel.environ() for kernel in kernels)

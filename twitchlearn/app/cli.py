@@ -139,6 +139,11 @@ def _behind_hub_problem(args: argparse.Namespace) -> str | None:
             "--behind-hub is for a JupyterHub service; start it from the hub's config "
             "(deploy/jupyterhub/shared)"
         )
+    if not os.environ.get("TWITCHLEARN_PROXY_KEY"):  # twitchlearn.app.server.PROXY_KEY_ENV
+        return (
+            "--behind-hub needs the key of the hub's proxy; start it through "
+            "deploy/jupyterhub/shared/course_proxy.py"
+        )
     args.class_size = 0  # a warm kernel runs the start page before the user header reaches it
     return None
 

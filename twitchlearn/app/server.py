@@ -50,9 +50,11 @@ What it changes in Voila 0.5, and why:
   pages' links name it, the handlers listen at `/`). Each page's kernel gets the proxy's
   user header (`HUB_HEADER`) as HTTP_X_CDSDASHBOARDS_JH_USER (twitchlearn.identity). The
   server listens on loopback only (the proxy is its only client, and it replaces a user
-  header the browser sent); the Host check is off, since the proxy passes on the hub's own
-  Host header; no warm kernels (a warm kernel runs the start page before any header reaches
-  it); no projector page.
+  header the browser sent); every request must carry the proxy's key (`PROXY_KEY_HEADER`,
+  the key the proxy put in PROXY_KEY_ENV when it started this server; see
+  deploy/jupyterhub/shared/course_proxy.py), else a plain 403; the Host check is off,
+  since the proxy passes on the hub's own Host header; no warm kernels (a warm kernel runs
+  the start page before any header reaches it); no projector page.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ import contextlib
 import json
 import os
 import re
+import secrets
 import socket
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
@@ -121,6 +124,10 @@ __all__ = [
 
 # The user header jhsingle-native-proxy --forward-user-info sets (the hub user as JSON).
 HUB_HEADER = "X-CDSDASHBOARDS-JH-USER"
+# Behind the hub, the proxy proves each request is its own with this header and key.
+PROXY_KEY_HEADER = "X-Twitchlearn-Proxy-Key"
+PROXY_KEY_ENV = "TWITCHLEARN_PROXY_KEY"
+NOT_THE_PROXY = "Only JupyterHub's proxy may open this server. Open the course from the hub."
 BUSY_RETRY_SECONDS = 10  # the busy page's Retry-After
 CLIENT_CHECK_SECONDS = 0.5  # how often a page being made checks that its client is there
 
@@ -561,8 +568,12 @@ class _GatedApplication(tornado.web.Application):
         self, request: tornado.httputil.HTTPServerRequest, **kwargs: Any
     ) -> tornado.web._HandlerDelegate:
         gate: Gate = self.settings["twitchlearn_gate"]
-        behind_hub = self.settings.get("twitchlearn_behind_hub", False)
-        if not behind_hub and not gate.host_allowed(request.host):
+        proxy_key: str | None = self.settings.get("twitchlearn_proxy_key")
+        if proxy_key is not None:  # behind the hub: the proxy's key, and no Host check
+            given = request.headers.get(PROXY_KEY_HEADER, "")
+            if not secrets.compare_digest(given.encode(), proxy_key.encode()):
+                return self._refuse(request, 403, NOT_THE_PROXY, "text/plain; charset=utf-8")
+        elif not gate.host_allowed(request.host):
             return self._refuse(request, 403, HOST_REFUSED, "text/plain; charset=utf-8")
         if gate.key is not None:
             given = request.query_arguments.get("key", [b""])[-1].decode("utf-8", "replace")
@@ -591,6 +602,7 @@ class TwitchlearnVoila(Voila):  # type: ignore[misc]
     name = "twitchlearn"
     gate: Gate | None = None  # set by `run` before the app starts
     behind_hub = False  # set by `run`: a JupyterHub service (see the module docstring)
+    proxy_key: str | None = None  # set by `run` behind the hub: the proxy's key
 
     def init_handlers(self) -> list[Any]:
         handlers: list[Any] = []
@@ -639,7 +651,7 @@ class TwitchlearnVoila(Voila):  # type: ignore[misc]
     def init_settings(self) -> dict[str, Any]:
         settings: dict[str, Any] = super().init_settings()
         settings["twitchlearn_gate"] = self._gate()
-        settings["twitchlearn_behind_hub"] = self.behind_hub
+        settings["twitchlearn_proxy_key"] = self.proxy_key if self.behind_hub else None
         return settings
 
 
@@ -774,8 +786,10 @@ def run(
     `behind_hub`: a JupyterHub service behind its proxy (see the module docstring); only on
     a loopback `host`, with no warm pool.
     """
-    if behind_hub and (needs_key(host) or pool_size > 0):
-        raise ValueError("behind the hub: listen on loopback only, with no warm kernels")
+    # The proxy's key, out of the environment before any kernel could inherit it.
+    proxy_key = os.environ.pop(PROXY_KEY_ENV, "") or None
+    if behind_hub and (needs_key(host) or pool_size > 0 or proxy_key is None):
+        raise ValueError("behind the hub: loopback only, no warm kernels, the proxy's key")
     loaded = load_content(content)
     os.environ[CONTENT_ENV] = str(loaded.root)  # the kernels read the same folder
     # Voila looks for templates under <jupyter path>/voila/templates/: put the course's first.
@@ -804,4 +818,5 @@ def run(
         )
         TwitchlearnVoila.gate = gate_for(host, port, access_key)
         TwitchlearnVoila.behind_hub = behind_hub
+        TwitchlearnVoila.proxy_key = proxy_key
         TwitchlearnVoila.launch_instance(argv=[str(app_dir), *extra_args], config=config)
