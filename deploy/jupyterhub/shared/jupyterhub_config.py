@@ -22,7 +22,8 @@ Settings from the hub's environment (each has a default):
     TWITCHLEARN_CONTENT, TWITCHLEARN_CLASS_GROUP_PREFIX, TWITCHLEARN_TEACHER_GROUP
 
 `twitchlearn serve --behind-hub` keeps no warm kernels here (a warm kernel would run the
-start page before the learner's header reached it) and refuses any address but loopback.
+start page before the learner's header reached it), refuses any address but loopback, and
+answers only requests that carry the key `course_proxy.py` made for it (see that file).
 
 This file sets only what the course needs. Authentication, TLS and the proxy are the site's
 own choice: add them below, or load this file from yours with `load_subconfig(...)`.
