@@ -14,6 +14,7 @@ import pytest
 
 from tests.browser.conftest import new_page, page
 from tests.hub.harness import HubServer
+from tests.support.postgres import PostgresMissing, PostgresServer
 from tests.support.servers import TWITCHLEARN, free_port
 
 __all__ = ["new_page", "page"]
@@ -72,5 +73,49 @@ def shared_hub(
         },
     )
     # jhsingle-native-proxy starts Voila at the first request of a logged-in user.
+    yield hub
+    hub.stop()
+
+
+# The PostgreSQL hubs: all three learners in one class, so one export lists them all.
+ONE_CLASS = "9A"
+ONE_CLASS_GROUPS = {f"class-{ONE_CLASS}": [*LEARNERS], "teachers": [TEACHER]}
+
+
+@pytest.fixture(scope="module")
+def hub_postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server (tests/support/postgres.py) for the hubs' answers."""
+    try:
+        server = PostgresServer()
+    except PostgresMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module", params=["shared", "per_user"])
+def postgres_hub(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    course_notebooks: Path,
+    hub_postgres: PostgresServer,
+) -> Iterator[HubServer]:
+    """A hub of either way whose course saves answers in a new PostgreSQL database."""
+    mode: str = request.param
+    hub = HubServer(
+        tmp_path_factory.mktemp(f"hub-{mode}-postgres"),
+        mode,
+        users=[*LEARNERS, TEACHER],
+        groups=ONE_CLASS_GROUPS,
+        environ={
+            "TWITCHLEARN_NOTEBOOKS": str(course_notebooks),
+            "TWITCHLEARN_SERVICE_PORT": str(free_port()),
+            "TWITCHLEARN_DB": hub_postgres.new_database(),
+        },
+    )
+    hub.mode = mode
     yield hub
     hub.stop()

@@ -55,19 +55,39 @@ def log_in(
     return time.monotonic() - started
 
 
-def answer_a_question(page: Page, url: str) -> str:
+def answer_a_question(page: Page, url: str, clock: list[float] | None = None) -> str:
     """Open the lesson page at `url`, answer its first true-or-false question right with the
-    keyboard, wait for the feedback; return the question's id."""
+    keyboard, wait for the feedback; return the question's id. `clock` gets the seconds from
+    opening the page to its questions being drawn (usable)."""
     lesson = load_course().lessons[0]
     index, question = first_of_kind("true_false", lesson)
+    started = time.monotonic()
     page.goto(url, wait_until="commit")
     page.wait_for_selector(".tl-quiz .tl-question", timeout=FIRST_PAGE_TIMEOUT_MS)
+    if clock is not None:
+        clock.append(time.monotonic() - started)
     box = page.locator(".tl-question").nth(index)
     answer_with_keyboard(page, box, question, right_answer(question))
     press_button(page, box, "Check answer")
     expect(box.locator(".tl-feedback")).to_be_visible()
     expect(page.locator(".tl-progress-text").first).to_contain_text("1 of ")
     return question.id
+
+
+def memory_by_process(processes: list[psutil.Process]) -> list[tuple[str, int]]:
+    """Each process's short name (`kernel` for an ipykernel) and resident MB."""
+    found = []
+    for process in processes:
+        try:
+            words = process.cmdline()
+            rss = process.memory_info().rss
+        except psutil.Error:
+            continue
+        name = (
+            "kernel" if "ipykernel" in " ".join(words) else Path(words[min(1, len(words) - 1)]).name
+        )
+        found.append((name, round(rss / 2**20)))
+    return found
 
 
 def megabytes(processes: list[psutil.Process]) -> float:
@@ -100,6 +120,7 @@ class HubServer(ServerProcess):
         if not PROXY.exists():
             raise RuntimeError(f"{PROXY} is missing: `make hub-proxy` installs it (npm)")
         self.tmp = tmp
+        self.mode = mode
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = tmp / f"hub-{self.port}.log"
@@ -129,6 +150,9 @@ class HubServer(ServerProcess):
             **(environ or {}),
         }
         self.env.pop("TWITCHLEARN_CONTENT", None)
+        # Where answers go: the SQLite file above, or what `environ` says (postgresql://...).
+        # It also marks the processes this hub started (`_started`).
+        self.store = self.env["TWITCHLEARN_DB"]
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [str(JUPYTERHUB), "-f", str(config)],
@@ -175,11 +199,11 @@ class HubServer(ServerProcess):
 
     def _started(self) -> list[psutil.Process]:
         """Every process this hub started and that still runs: its own group, and the
-        servers it starts in sessions of their own (found by this hub's progress file)."""
+        servers it starts in sessions of their own (found by this hub's store)."""
         mine = []
         for process in psutil.process_iter():
             try:
-                if process.environ().get("TWITCHLEARN_DB") == str(self.db):
+                if process.environ().get("TWITCHLEARN_DB") == self.store:
                     mine.append(process)
             except psutil.Error:
                 continue

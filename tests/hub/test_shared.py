@@ -59,6 +59,8 @@ def test_learners_answer_under_their_hub_names_whatever_the_url_says(
         figures[user] = round(seconds, 1)
 
     service = hub.service_processes()
+    # The course's own server answered them, not a bare Voila (deploy/jupyterhub/shared).
+    assert any(" serve --behind-hub " in f" {' '.join(p.cmdline())} " for p in service)
     print(
         f"\nshared hub: seconds to start page {figures}; service "
         f"{round(megabytes(service))} MB in {len(service)} processes with {len(LEARNERS)} "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
@@ -18,7 +19,6 @@ from twitchlearn.identity import HUB_HEADER_ENV, HUB_USER_ENV, learner_from_envi
 from twitchlearn.site import START_PAGE
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "jupyterhub"
-HEADER = HUB_HEADER_ENV.removeprefix("HTTP_").replace("_", "-")
 
 
 def load(mode: str, monkeypatch: pytest.MonkeyPatch, **env: str) -> Config:
@@ -65,7 +65,10 @@ def test_shared_lands_on_the_start_page_with_the_user_header_for_the_kernels(
     command = service["command"]
     assert command[1].endswith("course_proxy.py")
     assert "--forward-user-info" in command
-    assert f"{{--}}VoilaConfiguration.http_header_envs={HEADER}" in command
+    # The course's own server, as the hub's service: the header to the kernels, the prefix.
+    serve = command.index("serve")
+    assert command[serve - 1].endswith("twitchlearn")
+    assert {"{--}behind-hub", "{--}base-url={base_url}/", "{--}port={port}"} <= set(command)
     (role,) = c.JupyterHub.load_roles
     assert role["groups"] == ["class-7B", "teachers"]
     assert role["scopes"] == [f"access:services!service={service['name']}"]
@@ -106,3 +109,31 @@ def test_the_hub_user_json_is_what_the_proxy_sends() -> None:
     sent = json.dumps({"kind": "user", "name": "carol", "admin": False, "groups": ["class-8C"]})
     learner = learner_from_environment({HUB_HEADER_ENV: sent})
     assert (learner.name, learner.class_code) == ("carol", "8C")
+
+
+def test_the_proxy_sends_its_key_and_the_real_user_whatever_the_browser_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tornado.httputil import HTTPHeaders
+
+    from twitchlearn.app.server import HUB_HEADER, PROXY_KEY_ENV, PROXY_KEY_HEADER
+
+    module = course_proxy()
+    assert (module.KEY_ENV, module.KEY_HEADER) == (PROXY_KEY_ENV, PROXY_KEY_HEADER)
+    monkeypatch.setenv(PROXY_KEY_ENV, "the-real-key")
+    carol = {"kind": "user", "name": "carol", "admin": False, "groups": ["class-8C"]}
+    handler = SimpleNamespace(
+        forward_user_info=True,
+        query_user_info=False,
+        _hub_auth_user_cache={**carol, "token": "never forwarded"},
+        log=logging.getLogger("test"),
+    )
+    forged = HTTPHeaders({"Host": "hub.example"})
+    forged.add(PROXY_KEY_HEADER.lower(), "a-made-up-key")
+    forged.add(PROXY_KEY_HEADER, "another")
+    forged.add(HUB_HEADER.lower(), json.dumps({**carol, "name": "mallory", "admin": True}))
+    headers, _query = module.proxyhandlers.ProxyHandler._filter_headers_and_query(
+        handler, forged, {}
+    )
+    assert headers.get_list(PROXY_KEY_HEADER) == ["the-real-key"]
+    assert [json.loads(v) for v in headers.get_list(HUB_HEADER)] == [carol]

@@ -90,6 +90,11 @@ def _serve(args: argparse.Namespace) -> int:
     content = _read("serve", args.content)
     if content is None:  # a broken course stops here, before Voila
         return 1
+    hub_problem = _behind_hub_problem(args) if args.behind_hub else None
+    if hub_problem is not None:
+        return _fail("serve", hub_problem)
+    if not _BASE_URL.fullmatch(args.base_url):
+        return _fail("serve", "--base-url must be a path such as /services/twitchlearn/")
     page_count = (
         len(list(Path(args.notebooks).glob("*.ipynb")))
         if args.notebooks
@@ -137,11 +142,38 @@ def _serve(args: argparse.Namespace) -> int:
         access_key=args.access_key,
         max_kernels=max_kernels,
         connect_seconds=args.connect_seconds,
+        base_url=args.base_url,
+        behind_hub=args.behind_hub,
     )
     return 0
 
 
 _KEY = re.compile(r"[A-Za-z0-9_-]{6,64}")
+_BASE_URL = re.compile(r"/([A-Za-z0-9._~@+-]+/?)*")
+
+
+def _behind_hub_problem(args: argparse.Namespace) -> str | None:
+    """Why `serve --behind-hub` must not start, or None; turns the warm pool off."""
+    from twitchlearn.app.gate import needs_key
+
+    if needs_key(args.host):
+        return "--behind-hub listens on 127.0.0.1 only (the hub's proxy is its one client)"
+    if not os.environ.get("JUPYTERHUB_SERVICE_NAME"):
+        return (
+            "--behind-hub is for a JupyterHub service; start it from the hub's config "
+            "(deploy/jupyterhub/shared)"
+        )
+    if not os.environ.get("TWITCHLEARN_PROXY_KEY"):  # twitchlearn.app.server.PROXY_KEY_ENV
+        return (
+            "--behind-hub needs the key of the hub's proxy; start it through "
+            "deploy/jupyterhub/shared/course_proxy.py"
+        )
+    # No warm kernels behind the hub yet: a warm kernel learns its page's request over the
+    # query websocket (twitchlearn.preheat), and behind the hub every request must carry the
+    # proxy's key, which the kernels must never hold. Not wired or tested there yet.
+    args.class_size = 0
+    args.warm_pages = 0
+    return None
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -418,6 +450,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})"
     )
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.add_argument(
+        "--base-url",
+        default="/",
+        metavar="PATH",
+        help="the path the course is under for the browser, when a proxy in front passes on "
+        "the rest, such as /services/twitchlearn/ under JupyterHub (default /)",
+    )
+    serve.add_argument(
+        "--behind-hub",
+        action="store_true",
+        help="serve JupyterHub's learners as a hub service behind jhsingle-native-proxy "
+        "--forward-user-info: the learner is the hub user it names (deploy/jupyterhub/shared); "
+        "127.0.0.1 only, no warm kernels",
+    )
     serve.add_argument(
         "--class-size",
         type=_non_negative,

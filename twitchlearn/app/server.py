@@ -51,6 +51,17 @@ What it changes in Voila 0.5, and why:
 - Kernel stderr and tracebacks are logged, not sent to the page (`twitchlearn.app.channels`).
 - Voila tries no other port when the one asked for is taken (it did, and the printed link
   was then wrong): the server stops with Voila's message instead.
+- Behind JupyterHub (`--behind-hub`, deploy/jupyterhub/shared): the course is one
+  hub-managed service behind `jhsingle-native-proxy --forward-user-info`, which logs learners
+  in through the hub and passes Voila the path after the service's prefix (`--base-url`: the
+  pages' links name it, the handlers listen at `/`). Each page's kernel gets the proxy's
+  user header (`HUB_HEADER`) as HTTP_X_CDSDASHBOARDS_JH_USER (twitchlearn.identity). The
+  server listens on loopback only (the proxy is its only client, and it replaces a user
+  header the browser sent); every request must carry the proxy's key (`PROXY_KEY_HEADER`,
+  the key the proxy put in PROXY_KEY_ENV when it started this server; see
+  deploy/jupyterhub/shared/course_proxy.py), else a plain 403; the Host check is off,
+  since the proxy passes on the hub's own Host header; no warm kernels (a warm kernel runs
+  the start page before any header reaches it); no projector page.
 """
 
 from __future__ import annotations
@@ -61,6 +72,7 @@ import heapq
 import json
 import os
 import re
+import secrets
 import socket
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
@@ -102,6 +114,7 @@ from twitchlearn.app.gate import (
     PROJECTOR_PATH,
     Gate,
     gate_for,
+    needs_key,
     url_host,
 )
 from twitchlearn.app.projector import projector_page
@@ -119,6 +132,12 @@ __all__ = [
     "voila_config",
 ]
 
+# The user header jhsingle-native-proxy --forward-user-info sets (the hub user as JSON).
+HUB_HEADER = "X-CDSDASHBOARDS-JH-USER"
+# Behind the hub, the proxy proves each request is its own with this header and key.
+PROXY_KEY_HEADER = "X-Twitchlearn-Proxy-Key"
+PROXY_KEY_ENV = "TWITCHLEARN_PROXY_KEY"
+NOT_THE_PROXY = "Only JupyterHub's proxy may open this server. Open the course from the hub."
 BUSY_RETRY_SECONDS = 10  # the busy page's Retry-After
 CLIENT_CHECK_SECONDS = 0.5  # how often a page being made checks that its client is there
 
@@ -647,7 +666,12 @@ class _GatedApplication(tornado.web.Application):
         self, request: tornado.httputil.HTTPServerRequest, **kwargs: Any
     ) -> tornado.web._HandlerDelegate:
         gate: Gate = self.settings["twitchlearn_gate"]
-        if not gate.host_allowed(request.host):
+        proxy_key: str | None = self.settings.get("twitchlearn_proxy_key")
+        if proxy_key is not None:  # behind the hub: the proxy's key, and no Host check
+            given = request.headers.get(PROXY_KEY_HEADER, "")
+            if not secrets.compare_digest(given.encode(), proxy_key.encode()):
+                return self._refuse(request, 403, NOT_THE_PROXY, "text/plain; charset=utf-8")
+        elif not gate.host_allowed(request.host):
             return self._refuse(request, 403, HOST_REFUSED, "text/plain; charset=utf-8")
         if gate.key is not None:
             given = request.query_arguments.get("key", [b""])[-1].decode("utf-8", "replace")
@@ -680,6 +704,8 @@ class TwitchlearnVoila(Voila):  # type: ignore[misc]
 
     name = "twitchlearn"
     gate: Gate | None = None  # set by `run` before the app starts
+    behind_hub = False  # set by `run`: a JupyterHub service (see the module docstring)
+    proxy_key: str | None = None  # set by `run` behind the hub: the proxy's key
 
     def init_handlers(self) -> list[Any]:
         handlers: list[Any] = []
@@ -691,8 +717,10 @@ class TwitchlearnVoila(Voila):  # type: ignore[misc]
             elif len(handler) >= 2 and handler[1] is RequestInfoSocketHandler:
                 handler = (handler[0], _RequestInfo, *handler[2:])
             handlers.append(handler)
-        start = url_path_join(self.server_url, "voila/render", START_PAGE)
+        start = url_path_join(self.base_url, "voila/render", START_PAGE)  # what the browser asks
         home = (url_path_join(self.server_url, "/?"), tornado.web.RedirectHandler, {"url": start})
+        if self.behind_hub:  # the hub's login is the way in: no class link to show
+            return [home, *handlers]
         projector = (PROJECTOR_PATH, _ProjectorHandler, {"gate": self._gate()})
         return [home, projector, *handlers]
 
@@ -719,6 +747,9 @@ class TwitchlearnVoila(Voila):  # type: ignore[misc]
     def _announce(self) -> None:
         gate = self._gate()
         print(f"Listening on {url_host(self.ip)}:{self.port}", flush=True)
+        if self.behind_hub:
+            print(f"Serving JupyterHub's proxy at {self.base_url}", flush=True)
+            return
         if gate.key is not None:
             print(f"Class link (give it to your learners): {gate.class_link}", flush=True)
         print(f"Projector page (open it on this computer): {gate.projector_link}", flush=True)
@@ -727,6 +758,7 @@ class TwitchlearnVoila(Voila):  # type: ignore[misc]
         settings: dict[str, Any] = super().init_settings()
         settings["twitchlearn_gate"] = self._gate()
         settings["twitchlearn_query_path"] = url_path_join(self.server_url, "voila/query/")
+        settings["twitchlearn_proxy_key"] = self.proxy_key if self.behind_hub else None
         return settings
 
 
@@ -797,8 +829,14 @@ def voila_config(
     host: str = DEFAULT_HOST,
     max_kernels: int = 0,
     connect_seconds: int = DEFAULT_CONNECT_SECONDS,
+    base_url: str = "/",
+    behind_hub: bool = False,
 ) -> Config:
-    """The production settings: set here, not left to whoever starts the server."""
+    """The production settings: set here, not left to whoever starts the server.
+
+    `base_url`: the path the browser sees the course under, when a proxy in front passes on
+    only the rest of the path (jhsingle-native-proxy). `behind_hub`: kernels also get the
+    hub user header (see the module docstring; `run` checks the rest)."""
     c = Config()
     # No voila.json or voila.py from the working folder or the user's Jupyter paths: Voila
     # reads them after this config and lets them win (a voila.json in the folder where the
@@ -807,6 +845,9 @@ def voila_config(
     c.Voila.ip = host  # `--ip` is ignored by Voila 0.5; the trait is not
     c.Voila.port = port
     c.Voila.port_retries = 0  # the printed links name this port: no other one
+    if base_url.strip("/"):
+        c.Voila.base_url = f"/{base_url.strip('/')}/"  # the pages' links and scripts
+        c.Voila.server_url = "/"  # the handlers: the proxy strips the prefix
     c.Voila.kernel_websocket_connection_class = "twitchlearn.app.channels.QuietChannelsConnection"
     c.Voila.open_browser = open_browser
     c.VoilaConfiguration.strip_sources = True
@@ -815,7 +856,7 @@ def voila_config(
     c.VoilaConfiguration.template = TEMPLATE
     # Each page's kernel gets the request's cookies as HTTP_COOKIE: the learner the browser
     # remembers (twitchlearn.identity.remembered_learner) reaches pages opened without a query.
-    c.VoilaConfiguration.http_header_envs = ["Cookie"]
+    c.VoilaConfiguration.http_header_envs = ["Cookie", HUB_HEADER] if behind_hub else ["Cookie"]
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.page_config_hook = plotly_only_where_charts(chart_free)
     c.VoilaConfiguration.multi_kernel_manager_class = "twitchlearn.app.server.PoolSafeKernelManager"
@@ -851,13 +892,21 @@ def run(
     access_key: str | None = None,
     max_kernels: int = 0,
     connect_seconds: int = DEFAULT_CONNECT_SECONDS,
+    base_url: str = "/",
+    behind_hub: bool = False,
 ) -> None:
     """Serve the course in `content` (see `content_dir`) until interrupted (SIGINT, SIGTERM).
 
     `notebooks_dir` serves a folder of notebooks as they are instead of writing the course's
     pages (the benchmark's one-label baseline uses it). On a `host` that needs a key
     (`twitchlearn.app.gate.needs_key`), `access_key` is the class's key, or a new one.
+    `behind_hub`: a JupyterHub service behind its proxy (see the module docstring); only on
+    a loopback `host`, with no warm pool.
     """
+    # The proxy's key, out of the environment before any kernel could inherit it.
+    proxy_key = os.environ.pop(PROXY_KEY_ENV, "") or None
+    if behind_hub and (needs_key(host) or pool_size > 0 or warm_pages > 0 or proxy_key is None):
+        raise ValueError("behind the hub: loopback only, no warm kernels, the proxy's key")
     loaded = load_content(content)
     os.environ[CONTENT_ENV] = str(loaded.root)  # the kernels read the same folder
     # Where a warm kernel reaches this server to learn its page's request (twitchlearn.preheat)
@@ -884,6 +933,10 @@ def run(
             host=host,
             max_kernels=max_kernels,
             connect_seconds=connect_seconds,
+            base_url=base_url,
+            behind_hub=behind_hub,
         )
         TwitchlearnVoila.gate = gate_for(host, port, access_key)
+        TwitchlearnVoila.behind_hub = behind_hub
+        TwitchlearnVoila.proxy_key = proxy_key
         TwitchlearnVoila.launch_instance(argv=[str(app_dir), *extra_args], config=config)

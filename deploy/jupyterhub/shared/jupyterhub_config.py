@@ -1,21 +1,19 @@
-"""JupyterHub, one shared Voila for the whole class: a hub-managed service at
-/services/twitchlearn/.
+"""JupyterHub, one shared course server for the whole class: `twitchlearn serve
+--behind-hub`, a hub-managed service at /services/twitchlearn/.
 
 No learner gets a server of their own: the hub starts one `jhsingle-native-proxy` that logs
 learners in through the hub (OAuth) and puts the hub user, as JSON, in the
-`X-CDSDASHBOARDS-JH-USER` header of every request it passes to Voila (a header the browser
-sent is dropped first). Voila hands that header to each page's kernel
-(`VoilaConfiguration.http_header_envs`), and the learner is that user: a `?learner=` in the
-URL changes nothing (twitchlearn/identity.py). A hub group `class-7B` puts its members in
-class 7B; hub admins and the group `teachers` are teachers.
-
-Before starting the hub, write the course's pages once:
-
-    twitchlearn notebooks /srv/twitchlearn/notebooks     # --content DIR for a teacher's folder
+`X-CDSDASHBOARDS-JH-USER` header of every request it passes on (a header the browser sent
+is dropped first). The proxy starts `twitchlearn serve --behind-hub` on 127.0.0.1 and a free
+port, at the first request of a logged-in learner; the course's server hands that header to
+each page's kernel, and the learner is that user: a `?learner=` in the URL changes nothing
+(twitchlearn/identity.py). A hub group `class-7B` puts its members in class 7B; hub admins
+and the group `teachers` are teachers. The course's server brings its own template, kernel
+cap, culling and quiet kernel channels, and writes its pages from the content when it
+starts (TWITCHLEARN_CONTENT, else the shipped course).
 
 Settings from the hub's environment (each has a default):
 
-    TWITCHLEARN_NOTEBOOKS       the folder written above (default /srv/twitchlearn/notebooks)
     TWITCHLEARN_DB              where answers go (default: the per-user SQLite file of the
                                 user the hub runs as), or postgresql://...
     TWITCHLEARN_SERVICE_PORT    the port of the service on 127.0.0.1 (default 10101)
@@ -23,11 +21,9 @@ Settings from the hub's environment (each has a default):
                                 (default: every hub user)
     TWITCHLEARN_CONTENT, TWITCHLEARN_CLASS_GROUP_PREFIX, TWITCHLEARN_TEACHER_GROUP
 
-Voila is started directly, not through `twitchlearn serve`, which cannot yet take a base URL
-or the header setting (see README.md): Voila's own defaults already strip sources and hide
-tracebacks, it keeps no warm kernels here (a warm kernel would run the page before the
-learner's header reached it), and it runs in the pages' folder, so no voila.json or voila.py
-from elsewhere is read.
+`twitchlearn serve --behind-hub` keeps no warm kernels here (a warm kernel would run the
+start page before the learner's header reached it), refuses any address but loopback, and
+answers only requests that carry the key `course_proxy.py` made for it (see that file).
 
 This file sets only what the course needs. Authentication, TLS and the proxy are the site's
 own choice: add them below, or load this file from yours with `load_subconfig(...)`.
@@ -43,7 +39,6 @@ c = get_config()
 
 SERVICE = "twitchlearn"
 START_PAGE = "00_start_here.ipynb"  # twitchlearn.site.START_PAGE
-NOTEBOOKS = os.environ.get("TWITCHLEARN_NOTEBOOKS", "/srv/twitchlearn/notebooks")
 PORT = int(os.environ.get("TWITCHLEARN_SERVICE_PORT", "10101"))
 GROUPS = [g for g in os.environ.get("TWITCHLEARN_SERVICE_GROUPS", "").split(",") if g]
 BIN = os.path.dirname(sys.executable)  # the environment JupyterHub runs in
@@ -69,7 +64,6 @@ c.JupyterHub.services = [
     {
         "name": SERVICE,
         "url": f"http://127.0.0.1:{PORT}",
-        "cwd": NOTEBOOKS,
         "oauth_no_confirm": True,
         # The service's OAuth token may read who the user is and their groups.
         "oauth_client_allowed_scopes": ["read:users:groups!user"],
@@ -86,18 +80,13 @@ c.JupyterHub.services = [
             "--progressive",  # Voila streams its pages
             "--ready-timeout=120",
             "--last-activity-interval=0",
-            _tool("voila"),
-            NOTEBOOKS,
+            # the course's own server ({--} is how the proxy passes an option on)
+            _tool("twitchlearn"),
+            "serve",
+            "{--}behind-hub",  # kernels get the header; 127.0.0.1 only; no warm kernels
+            "{--}base-url={base_url}/",  # the proxy passes on the path after it
             "{--}port={port}",
             "{--}no-browser",
-            "{--}Voila.ip=127.0.0.1",
-            "{--}Voila.base_url={base_url}/",
-            "{--}Voila.server_url=/",
-            "{--}VoilaConfiguration.http_header_envs=X-CDSDASHBOARDS-JH-USER",
-            "{--}VoilaConfiguration.strip_sources=True",
-            "{--}VoilaConfiguration.show_tracebacks=False",
-            "{--}MappingKernelManager.cull_idle_timeout=900",
-            "{--}MappingKernelManager.cull_interval=60",
         ],
     }
 ]
