@@ -35,6 +35,10 @@ What it changes in Voila 0.5, and why:
   miss Voila's static file handlers and allows only loopback addresses, not a LAN address;
   so the gate wraps the tornado application's `find_handler`, in front of every handler.
   `/projector` shows the class link and its QR code (`twitchlearn.app.projector`).
+- The teacher's live class view (`twitchlearn.site.CLASS_VIEW_PAGE`, `twitchlearn.ui.classview`)
+  is one more page, linked from no learner's page, behind the teacher key on every host
+  (`--teacher-key`, or a new one each start; printed, never on the projector page). The
+  kernels get the key in TWITCHLEARN_TEACHER_KEY, so the page's kernel checks it too.
 - Kernel cap (`--max-kernels`): a page request when the kernels in use (pages and the warm
   pool) reach it gets a 503 "The course is busy" page with Retry-After, and starts none.
   A kernel whose client hung up before its page was sent is shut down at once; a page that
@@ -90,12 +94,14 @@ from twitchlearn.app.gate import (
     HOST_REFUSED,
     KEY_PAGE,
     PROJECTOR_PATH,
+    TEACHER_PAGE,
     Gate,
     gate_for,
+    is_teacher_path,
     url_host,
 )
 from twitchlearn.app.projector import projector_page
-from twitchlearn.identity import COOKIE_NAME
+from twitchlearn.identity import COOKIE_NAME, TEACHER_KEY_ENV, TEACHER_PARAM
 from twitchlearn.loading import CONTENT_ENV, load_content
 from twitchlearn.site import START_PAGE
 
@@ -562,6 +568,10 @@ class _GatedApplication(tornado.web.Application):
                 or (request.path == PROJECTOR_PATH and gate.peer_is_local(request.remote_ip))
             ):
                 return self._refuse(request, 403, KEY_PAGE, "text/html; charset=utf-8")
+        if is_teacher_path(request.path):
+            teacher = request.query_arguments.get(TEACHER_PARAM, [b""])[-1]
+            if not gate.teacher_matches(teacher.decode("utf-8", "replace")):
+                return self._refuse(request, 403, TEACHER_PAGE, "text/html; charset=utf-8")
         return super().find_handler(request, **kwargs)
 
     def _refuse(
@@ -616,6 +626,7 @@ class TwitchlearnVoila(Voila):  # type: ignore[misc]
         if gate.key is not None:
             print(f"Class link (give it to your learners): {gate.class_link}", flush=True)
         print(f"Projector page (open it on this computer): {gate.projector_link}", flush=True)
+        print(f"Class view (for you only, do not show it): {gate.teacher_link}", flush=True)
 
     def init_settings(self) -> dict[str, Any]:
         settings: dict[str, Any] = super().init_settings()
@@ -734,12 +745,14 @@ def run(
     access_key: str | None = None,
     max_kernels: int = 0,
     connect_seconds: int = DEFAULT_CONNECT_SECONDS,
+    teacher_key: str | None = None,
 ) -> None:
     """Serve the course in `content` (see `content_dir`) until interrupted (SIGINT, SIGTERM).
 
     `notebooks_dir` serves a folder of notebooks as they are instead of writing the course's
     pages (the benchmark's one-label baseline uses it). On a `host` that needs a key
     (`twitchlearn.app.gate.needs_key`), `access_key` is the class's key, or a new one.
+    `teacher_key` opens the class view (default: a new one).
     """
     loaded = load_content(content)
     os.environ[CONTENT_ENV] = str(loaded.root)  # the kernels read the same folder
@@ -750,7 +763,7 @@ def run(
     with tempfile.TemporaryDirectory(prefix="twitchlearn-app-") as tmp:
         app_dir = Path(tmp)
         if notebooks_dir is None:
-            notebooks.write(loaded, app_dir)
+            notebooks.write(loaded, app_dir, class_view=True)
         else:
             for path in sorted(notebooks_dir.glob("*.ipynb")):
                 (app_dir / path.name).write_bytes(path.read_bytes())
@@ -765,5 +778,7 @@ def run(
             max_kernels=max_kernels,
             connect_seconds=connect_seconds,
         )
-        TwitchlearnVoila.gate = gate_for(host, port, access_key)
+        gate = gate_for(host, port, access_key, teacher_key)
+        os.environ[TEACHER_KEY_ENV] = gate.teacher_key or ""  # the class view's kernel checks it
+        TwitchlearnVoila.gate = gate
         TwitchlearnVoila.launch_instance(argv=[str(app_dir), *extra_args], config=config)
