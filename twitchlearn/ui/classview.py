@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from html import escape
+from pathlib import Path
 from typing import Final
 from urllib.parse import parse_qs
 
@@ -154,9 +155,14 @@ class ClassView:
 
     # --- reading -------------------------------------------------------------------------
 
-    def _open(self) -> ProgressStore:
+    def _open(self) -> ProgressStore | None:
+        """The store, read-only; None while a SQLite file is not there yet (no learner has
+        answered): the view never makes the file, and looks again at the next poll."""
         if self._store is None:
-            self._store = open_store(self.location, read_only=True)
+            where = self.location
+            if ":" not in where.split("/", 1)[0] and not Path(where).expanduser().exists():
+                return None
+            self._store = open_store(where, read_only=True)
         return self._store
 
     def _drop_store(self) -> None:
@@ -177,11 +183,11 @@ class ClassView:
         started = time.perf_counter()
         try:
             store = self._open()
-            codes = store.class_codes()
-            self._offer(codes)
+            self._offer([] if store is None else store.class_codes())
             code = self.class_code.value or ""
-            if not code:
-                self._clear("<p>No answers saved yet. This page fills in as learners answer.</p>")
+            if store is None or not code:
+                where = f" for class <strong>{escape(code)}</strong>" if code else ""
+                self._clear(f"<p>No answers saved yet{where}. This page fills in as they come.</p>")
                 return
             snapshot = class_snapshot(store, self.course, code, self.clock(), self.policy.value)
         except StoreError as exc:
@@ -228,7 +234,10 @@ class ClassView:
         code = escape(snap.class_code)
         policy: Policy = self.policy.value
         if not snap.progress:
-            self._clear(f"<p>No answers saved yet for class <strong>{code}</strong>.</p>")
+            self._clear(
+                f"<p>No answers saved yet for class <strong>{code}</strong>. "
+                "This page fills in as they come.</p>"
+            )
             return
         book = GRADEBOOK_COMMAND.format(code=snap.class_code)
         choice = "" if policy == DEFAULT_POLICY else f" --policy {policy}"
