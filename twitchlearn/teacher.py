@@ -143,6 +143,8 @@ class ClassSnapshot:
 
     class_code: str
     attempts: int  # attempts saved in the class, every one counted
+    policy: Policy = DEFAULT_POLICY
+    newest: int = 0  # the id of the newest attempt (0: none); with `attempts`, what changed
     progress: tuple[LearnerProgress, ...]
     working: tuple[WorkingLearner, ...]
     hardest: tuple[QuestionDifficulty, ...]
@@ -172,20 +174,21 @@ def learner_progress(
 ) -> list[LearnerProgress]:
     """One entry per learner with an attempt in the class, sorted by name (case-folded)."""
     attempts: list[Attempt] = store.attempts(class_code=class_code)
-    return _progress(attempts, counted(attempts, policy), course)
+    return _progress(attempts, counted(attempts, policy), policy, course)
 
 
 def _progress(
-    attempts: list[Attempt], chosen: list[CountedAttempt], course: Course
+    attempts: list[Attempt], chosen: list[CountedAttempt], policy: Policy, course: Course
 ) -> list[LearnerProgress]:
-    """`learner_progress` from the class's attempts and the ones that count (`chosen`)."""
+    """`learner_progress` from the class's attempts and the ones that count (`chosen`,
+    under `policy`)."""
     lesson_index = {lesson.id: n for n, lesson in enumerate(course.lessons)}
     mine: dict[str, list[CountedAttempt]] = {}
     for one in chosen:
         if one.question_id in course.questions:
             mine.setdefault(one.learner, []).append(one)
-    first = _points(counted(attempts, "first"), course)
-    last = _points(counted(attempts, "last"), course)
+    first = _points(chosen if policy == "first" else counted(attempts, "first"), course)
+    last = _points(chosen if policy == "last" else counted(attempts, "last"), course)
     total_points = sum(lesson_points(course))
     progress = []
     for learner, results in sorted(mine.items(), key=lambda item: (item[0].casefold(), item[0])):
@@ -311,10 +314,13 @@ def working_now(
     Spellings of one name are one learner, shown as first spelled (as `counted` does)."""
     since = now - window
     spelled: dict[str, str] = {}
+    folds: dict[str, str] = {}  # each spelling folded once, not once an attempt
     last: dict[str, Attempt] = {}
     count: Counter[str] = Counter()
     for attempt in sorted(attempts, key=lambda a: a.id):
-        folded = fold_key(attempt.learner)
+        folded = folds.get(attempt.learner)
+        if folded is None:
+            folded = folds[attempt.learner] = fold_key(attempt.learner)
         spelled.setdefault(folded, attempt.learner)
         if attempt.answered_at > since:
             count[folded] += 1
@@ -344,17 +350,32 @@ def class_snapshot(
     *,
     window: timedelta = WORKING_WINDOW,
     limit: int = 5,
+    previous: ClassSnapshot | None = None,
 ) -> ClassSnapshot:
     """What the live class view shows of `class_code`, from one read of the store: the same
     figures as `learner_progress`, `question_difficulty` (its `limit` hardest) and
-    `common_wrong_answers`, and who is working now."""
+    `common_wrong_answers`, and who is working now.
+
+    With `previous` (the last snapshot of the same class and policy) and the same attempts
+    (as many, the same newest id: ids only grow, so an attempt added or removed changes
+    one of them), only who is working now is worked out again."""
     attempts = store.attempts(class_code=class_code)
+    newest = max((a.id for a in attempts), default=0)
+    working = tuple(working_now(attempts, course, now, window))
+    if (
+        previous is not None
+        and (previous.class_code, previous.policy) == (class_code, policy)
+        and (previous.attempts, previous.newest) == (len(attempts), newest)
+    ):
+        return attrs.evolve(previous, working=working)
     chosen = counted(attempts, policy)
     return ClassSnapshot(
         class_code=class_code,
         attempts=len(attempts),
-        progress=tuple(_progress(attempts, chosen, course)),
-        working=tuple(working_now(attempts, course, now, window)),
+        policy=policy,
+        newest=newest,
+        progress=tuple(_progress(attempts, chosen, policy, course)),
+        working=working,
         hardest=tuple(hardest_questions(_difficulty(chosen, course), limit=limit)),
         wrong=tuple(_wrong(chosen, course, limit)),
     )

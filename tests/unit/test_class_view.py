@@ -88,21 +88,27 @@ attempt_lists = st.lists(
 
 
 @settings(max_examples=40, deadline=None)
-@given(attempt_lists, st.sampled_from(POLICIES))
+@given(attempt_lists, st.integers(0, 40), st.sampled_from(POLICIES))
 def test_the_snapshot_has_the_gradebooks_scores_and_the_teachers_figures(
     tmp_path_factory: pytest.TempPathFactory,
     attempts: list[tuple[str, int, bool, int]],
+    split: int,
     policy: Policy,
 ) -> None:
     path = tmp_path_factory.getbasetemp() / f"{uuid.uuid4()}.sqlite3"
     at = T0
     with SQLiteStore(path) as store:
-        for learner, n, ok, gap in attempts:
+        record(store, "Other", 0, False, at, code="8C")  # another class: never in 7B's view
+        earlier = class_snapshot(store, COURSE, "7B", at, policy)
+        for step, (learner, n, ok, gap) in enumerate(attempts):
+            if step == split:  # the view's last snapshot, taken while answers arrive
+                earlier = class_snapshot(store, COURSE, "7B", at, policy, previous=earlier)
             at += timedelta(seconds=gap)
             record(store, learner, n, ok, at)
-        record(store, "Other", 0, False, at, code="8C")  # another class: never in 7B's view
         now = at + timedelta(minutes=2)
         snap = class_snapshot(store, COURSE, "7B", now, policy)
+        assert class_snapshot(store, COURSE, "7B", now, policy, previous=earlier) == snap
+        assert class_snapshot(store, COURSE, "7B", now, policy, previous=snap) == snap
         assert list(snap.progress) == learner_progress(store, COURSE, "7B", policy)
         book = gradebook_rows(store, COURSE, "7B", policy)
         assert [(p.learner, p.score, p.lesson_scores) for p in snap.progress] == [
@@ -112,6 +118,11 @@ def test_the_snapshot_has_the_gradebooks_scores_and_the_teachers_figures(
         assert list(snap.hardest) == hardest_questions(difficulty)
         assert list(snap.wrong) == common_wrong_answers(store, COURSE, "7B", policy, limit=5)
         assert snap.attempts == len(attempts)
+        # A teacher removes a learner: the next poll does not keep the old figures.
+        store.forget("Bea", "7B", by="teacher")
+        assert class_snapshot(store, COURSE, "7B", now, policy, previous=snap) == (
+            class_snapshot(store, COURSE, "7B", now, policy)
+        )
     for p in snap.progress:
         assert sum(p.lesson_answered) == p.answered
         assert p.learner != "Other"

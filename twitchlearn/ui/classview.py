@@ -114,6 +114,7 @@ class ClassView:
         self.poll_seconds = poll_seconds
         self.clock = clock
         self._store: ProgressStore | None = None
+        self._snapshot: ClassSnapshot | None = None  # the last one drawn
         self._task: asyncio.Task[None] | None = None
         self.last_poll_seconds = 0.0  # what the last refresh took (read, compute, draw)
         self.class_code = widgets.Dropdown(
@@ -189,13 +190,16 @@ class ClassView:
                 where = f" for class <strong>{escape(code)}</strong>" if code else ""
                 self._clear(f"<p>No answers saved yet{where}. This page fills in as they come.</p>")
                 return
-            snapshot = class_snapshot(store, self.course, code, self.clock(), self.policy.value)
+            snapshot = class_snapshot(
+                store, self.course, code, self.clock(), self.policy.value, previous=self._snapshot
+            )
         except StoreError as exc:
             self._drop_store()  # try again at the next poll
             self._clear(f'<p class="tl-feedback tl-wrong">{escape(str(exc))}</p>')
             return
         finally:
             self.last_poll_seconds = time.perf_counter() - started
+        self._snapshot = snapshot
         self._draw(snapshot)
         self.last_poll_seconds = time.perf_counter() - started
 
