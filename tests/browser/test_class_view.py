@@ -157,6 +157,11 @@ def test_without_the_teacher_key_the_class_view_is_refused_on_127_0_0_1(
     page.goto(f"{server.url}{VIEW}?class=R1")
     expect(page.get_by_role("heading", name=REFUSED)).to_be_visible()
     assert secret not in (page.text_content("body") or "")
+    # Voila's own listings do not name it
+    for listing in ("/voila/tree", "/voila/api/contents/"):
+        status, body = _get("127.0.0.1", server.port, listing)
+        assert status == 200, listing
+        assert "class_view" not in body, listing
     # The learners' pages do not link to it
     open_page(page, f"{server.url}/", ".tl-lessons a")
     assert CLASS_VIEW_PAGE not in page.content()

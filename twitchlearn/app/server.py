@@ -103,7 +103,7 @@ from twitchlearn.app.gate import (
 from twitchlearn.app.projector import projector_page
 from twitchlearn.identity import COOKIE_NAME, TEACHER_KEY_ENV, TEACHER_PARAM
 from twitchlearn.loading import CONTENT_ENV, load_content
-from twitchlearn.site import START_PAGE
+from twitchlearn.site import CLASS_VIEW_PAGE, START_PAGE
 
 __all__ = [
     "PoolSafeKernelManager",
@@ -712,6 +712,15 @@ def voila_config(
     # remembers (twitchlearn.identity.remembered_learner) reaches pages opened without a query.
     c.VoilaConfiguration.http_header_envs = ["Cookie"]
     c.VoilaConfiguration.show_tracebacks = False
+    # The teacher's class view is in no listing of Voila's (/voila/tree, /voila/api/contents).
+    c.ContentsManager.hide_globs = [
+        "__pycache__",
+        "*.pyc",
+        "*.pyo",
+        ".DS_Store",
+        "*~",
+        CLASS_VIEW_PAGE,
+    ]
     c.VoilaConfiguration.page_config_hook = plotly_only_where_charts(chart_free)
     c.VoilaConfiguration.multi_kernel_manager_class = "twitchlearn.app.server.PoolSafeKernelManager"
     if pool_size > 0:
