@@ -26,6 +26,11 @@ names if it is one of them, else the first in alphabetical order. Without such a
 URL's `?class=` is used. Hub admins, and members of the group TWITCHLEARN_TEACHER_GROUP
 (default "teachers"), are teachers (`Learner.is_teacher`).
 
+Who may see the class (`teacher_allowed`, for the live class view): under a hub, a teacher
+as above; on one machine, a page whose URL carries `?teacher=` with the teacher key that
+`twitchlearn serve` made and put in TWITCHLEARN_TEACHER_KEY for its kernels. Anywhere else,
+no one: the view fails closed.
+
 Names cannot lie (`check_name`): every name and class code is put in Unicode NFC, loses its
 control and invisible characters (categories Cc and Cf: NUL, right-to-left overrides,
 zero-width spaces and joiners; also lone surrogates and the Hangul filler letters), has its
@@ -39,6 +44,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import unicodedata
 from collections.abc import Iterable, Mapping
 from http.cookies import CookieError, SimpleCookie
@@ -57,6 +63,8 @@ __all__ = [
     "HUB_USER_ENV",
     "MAX_LENGTH",
     "TEACHER_GROUP_ENV",
+    "TEACHER_KEY_ENV",
+    "TEACHER_PARAM",
     "CheckedName",
     "HubUser",
     "Learner",
@@ -67,6 +75,7 @@ __all__ = [
     "learner_from_environment",
     "remember_cookie_value",
     "remembered_learner",
+    "teacher_allowed",
     "under_hub",
 ]
 
@@ -80,6 +89,10 @@ CLASS_PREFIX_ENV: Final = "TWITCHLEARN_CLASS_GROUP_PREFIX"
 TEACHER_GROUP_ENV: Final = "TWITCHLEARN_TEACHER_GROUP"
 DEFAULT_CLASS_PREFIX: Final = "class-"
 DEFAULT_TEACHER_GROUP: Final = "teachers"
+# The teacher key of `twitchlearn serve`, which the server hands its kernels in this variable;
+# the class view's URL carries it as `?teacher=KEY`.
+TEACHER_KEY_ENV: Final = "TWITCHLEARN_TEACHER_KEY"
+TEACHER_PARAM: Final = "teacher"
 # Set in every process the hub starts (a single-user server, a managed service): under a
 # hub the URL never names the learner, even when the hub's user did not reach the kernel.
 _HUB_MARKERS: Final = ("JUPYTERHUB_USER", "JUPYTERHUB_SERVICE_NAME", HUB_HEADER_ENV)
@@ -312,3 +325,17 @@ def learner_from_environment(environ: Mapping[str, str] | None = None) -> Learne
         is_teacher=teacher,
         class_from_hub=hub_class is not None,
     )
+
+
+def teacher_allowed(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the page this kernel serves may show a class's results (see the module
+    docstring): a hub teacher under a hub; else the URL's `?teacher=` equal to
+    TEACHER_KEY_ENV (compared in constant time); else False."""
+    env = os.environ if environ is None else environ
+    if under_hub(env):
+        return learner_from_environment(env).is_teacher
+    key = env.get(TEACHER_KEY_ENV, "")
+    if not key:
+        return False
+    given = parse_qs(env.get("QUERY_STRING", "")).get(TEACHER_PARAM, [""])[-1]
+    return bool(given) and secrets.compare_digest(given.encode(), key.encode())

@@ -17,6 +17,7 @@ import attrs
 from twitchlearn.models import Content, Lesson
 
 __all__ = [
+    "CLASS_VIEW_PAGE",
     "EXPLORER_PAGE",
     "REVIEW_PAGE",
     "START_PAGE",
@@ -28,6 +29,8 @@ __all__ = [
 START_PAGE: Final = "00_start_here.ipynb"
 EXPLORER_PAGE: Final = "08_explorer.ipynb"
 REVIEW_PAGE: Final = "09_review.ipynb"
+# The teacher's live class view: not one of `pages()`, so no learner's page links to it.
+CLASS_VIEW_PAGE: Final = "class_view.ipynb"
 
 PageKind = Literal["start", "lesson", "explorer", "review"]
 

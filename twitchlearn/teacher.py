@@ -8,6 +8,12 @@ the points of their first attempts and of their last ones (practice after a wron
 when the right one was shown), whatever the policy. Attempts at question ids the course no
 longer has are left out.
 
+The live class view (`twitchlearn.ui.classview`) asks `class_snapshot` every few seconds:
+one read of the store, and from it the same progress (so the same scores as `twitchlearn
+export --gradebook`), who is working now (`working_now`: an answer in the last
+`WORKING_WINDOW`), the hardest questions and the most-chosen wrong answers, each question
+named as learners see it (`question_label`: "Lesson 3, question 2"), never by its id.
+
 The teacher guide's plan, prompts and safety note are content (teacher_guide.yaml, in
 `Content.guide`); `answer_key` lists every question with its right answer. The answer key
 must never reach the learners' app, so only notebooks/teacher/ uses it.
@@ -16,12 +22,14 @@ must never reach the learners' app, so only notebooks/teacher/ uses it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Final
 
 import attrs
 
 from twitchlearn.attempts import DEFAULT_POLICY, Answer, Attempt, CountedAttempt, Policy, counted
+from twitchlearn.identity import fold_key
 from twitchlearn.models import (
     Course,
     Lesson,
@@ -38,21 +46,30 @@ from twitchlearn.storage import ProgressStore
 __all__ = [
     "EXPORT_COMMAND",
     "GRADEBOOK_COMMAND",
+    "WORKING_WINDOW",
+    "ClassSnapshot",
     "KeyEntry",
     "LearnerProgress",
     "QuestionDifficulty",
+    "WorkingLearner",
     "WrongAnswer",
     "answer_key",
     "answer_text",
+    "class_snapshot",
     "common_wrong_answers",
+    "hardest_questions",
     "learner_progress",
     "lesson_points",
     "question_difficulty",
+    "question_label",
+    "working_now",
     "wrong_parts",
 ]
 
 EXPORT_COMMAND: Final = "twitchlearn export --class {code} --out results.csv"
 GRADEBOOK_COMMAND: Final = "twitchlearn export --class {code} --gradebook --out gradebook.csv"
+# "Working now": a learner with an answer saved this long ago or less.
+WORKING_WINDOW: Final = timedelta(minutes=5)
 
 
 # --- results -----------------------------------------------------------------------------
@@ -71,6 +88,7 @@ class LearnerProgress:
     first_score: float = 0.0  # points counting each question's first attempt
     last_score: float = 0.0  # points counting each question's last attempt
     lesson_scores: tuple[float, ...] = ()  # points under the policy, per lesson in order
+    lesson_answered: tuple[int, ...] = ()  # questions answered, per lesson in order
 
     @property
     def share_done(self) -> float:
@@ -91,6 +109,7 @@ class QuestionDifficulty:
     prompt: str
     answered: int  # learners who answered it
     correct: int  # of those, right (under the policy)
+    label: str = ""  # as learners see it: "Lesson 3, question 2" (`question_label`)
 
     @property
     def share_correct(self) -> float:
@@ -105,6 +124,31 @@ class WrongAnswer:
     prompt: str
     answer: str  # plain text, as a learner saw it; not HTML
     count: int
+    label: str = ""  # the question as learners see it: "Lesson 3, question 2"
+
+
+@attrs.frozen(kw_only=True)
+class WorkingLearner:
+    """A learner who saved an answer in the last few minutes (`working_now`)."""
+
+    learner: str  # as first spelled, as in `learner_progress`
+    last_answer: datetime  # aware, UTC
+    answers: int  # answers saved in the window
+    question: str  # the question of the last answer, as learners see it
+
+
+@attrs.frozen(kw_only=True)
+class ClassSnapshot:
+    """Everything the live class view shows of one class, from one read of the store."""
+
+    class_code: str
+    attempts: int  # attempts saved in the class, every one counted
+    policy: Policy = DEFAULT_POLICY
+    newest: int = 0  # the id of the newest attempt (0: none); with `attempts`, what changed
+    progress: tuple[LearnerProgress, ...]
+    working: tuple[WorkingLearner, ...]
+    hardest: tuple[QuestionDifficulty, ...]
+    wrong: tuple[WrongAnswer, ...]
 
 
 def _counted(store: ProgressStore, class_code: str, policy: Policy) -> list[CountedAttempt]:
@@ -130,19 +174,30 @@ def learner_progress(
 ) -> list[LearnerProgress]:
     """One entry per learner with an attempt in the class, sorted by name (case-folded)."""
     attempts: list[Attempt] = store.attempts(class_code=class_code)
+    return _progress(attempts, counted(attempts, policy), policy, course)
+
+
+def _progress(
+    attempts: list[Attempt], chosen: list[CountedAttempt], policy: Policy, course: Course
+) -> list[LearnerProgress]:
+    """`learner_progress` from the class's attempts and the ones that count (`chosen`,
+    under `policy`)."""
     lesson_index = {lesson.id: n for n, lesson in enumerate(course.lessons)}
     mine: dict[str, list[CountedAttempt]] = {}
-    for chosen in counted(attempts, policy):
-        if chosen.question_id in course.questions:
-            mine.setdefault(chosen.learner, []).append(chosen)
-    first = _points(counted(attempts, "first"), course)
-    last = _points(counted(attempts, "last"), course)
+    for one in chosen:
+        if one.question_id in course.questions:
+            mine.setdefault(one.learner, []).append(one)
+    first = _points(chosen if policy == "first" else counted(attempts, "first"), course)
+    last = _points(chosen if policy == "last" else counted(attempts, "last"), course)
     total_points = sum(lesson_points(course))
     progress = []
     for learner, results in sorted(mine.items(), key=lambda item: (item[0].casefold(), item[0])):
         by_lesson = [0.0] * len(course.lessons)
+        answered = [0] * len(course.lessons)
         for result in results:
-            by_lesson[lesson_index[course.questions[result.question_id].lesson]] += result.score
+            index = lesson_index[course.questions[result.question_id].lesson]
+            by_lesson[index] += result.score
+            answered[index] += 1
         progress.append(
             LearnerProgress(
                 learner=learner,
@@ -154,6 +209,7 @@ def learner_progress(
                 first_score=first.get(learner, 0.0),
                 last_score=last.get(learner, 0.0),
                 lesson_scores=tuple(by_lesson),
+                lesson_answered=tuple(answered),
             )
         )
     return progress
@@ -163,11 +219,16 @@ def question_difficulty(
     store: ProgressStore, course: Course, class_code: str, policy: Policy = DEFAULT_POLICY
 ) -> list[QuestionDifficulty]:
     """Every question of the course in course order, with how many answered and got it right."""
+    return _difficulty(_counted(store, class_code, policy), course)
+
+
+def _difficulty(chosen: Iterable[CountedAttempt], course: Course) -> list[QuestionDifficulty]:
     answered: Counter[str] = Counter()
     right: Counter[str] = Counter()
-    for chosen in _counted(store, class_code, policy):
-        answered[chosen.question_id] += 1
-        right[chosen.question_id] += int(chosen.correct)
+    for one in chosen:
+        answered[one.question_id] += 1
+        right[one.question_id] += int(one.correct)
+    labels = _labels(course)
     return [
         QuestionDifficulty(
             question_id=question.id,
@@ -175,9 +236,34 @@ def question_difficulty(
             prompt=question.prompt,
             answered=answered[question.id],
             correct=right[question.id],
+            label=labels[question.id],
         )
         for question in course.questions.values()
     ]
+
+
+def hardest_questions(
+    difficulty: Iterable[QuestionDifficulty], *, limit: int = 5
+) -> list[QuestionDifficulty]:
+    """The answered questions with the smallest share right, hardest first; of equal shares,
+    the one more learners answered, then course order."""
+    answered = [(n, d) for n, d in enumerate(difficulty) if d.answered]
+    ranked = sorted(answered, key=lambda item: (item[1].share_correct, -item[1].answered, item[0]))
+    return [d for _, d in ranked[: max(limit, 0)]]
+
+
+def _labels(course: Course) -> dict[str, str]:
+    return {
+        question.id: f"Lesson {lesson.number}, question {number}"
+        for lesson in course.lessons
+        for number, question in enumerate(lesson.questions, start=1)
+    }
+
+
+def question_label(course: Course, question_id: str) -> str:
+    """A question as learners see it: "Lesson 3, question 2" (its lesson's number and its
+    place in that lesson). A question the course no longer has: "A removed question"."""
+    return _labels(course).get(question_id, "A removed question")
 
 
 def common_wrong_answers(
@@ -193,8 +279,12 @@ def common_wrong_answers(
     A multiple-select answer counts each wrong option ticked and each right option left out;
     a matching answer counts each item matched wrongly.
     """
+    return _wrong(_counted(store, class_code, policy), course, limit)
+
+
+def _wrong(chosen: Iterable[CountedAttempt], course: Course, limit: int) -> list[WrongAnswer]:
     tally: Counter[tuple[str, str]] = Counter()
-    for attempt in _counted(store, class_code, policy):
+    for attempt in chosen:
         question = course.questions.get(attempt.question_id)
         if question is None or attempt.correct:
             continue
@@ -202,10 +292,93 @@ def common_wrong_answers(
             tally[(question.id, text)] += 1
     order = {qid: index for index, qid in enumerate(course.questions)}
     ranked = sorted(tally.items(), key=lambda item: (-item[1], order[item[0][0]], item[0][1]))
+    labels = _labels(course)
     return [
-        WrongAnswer(question_id=qid, prompt=course.questions[qid].prompt, answer=text, count=count)
-        for (qid, text), count in ranked[:limit]
+        WrongAnswer(
+            question_id=qid,
+            prompt=course.questions[qid].prompt,
+            answer=text,
+            count=count,
+            label=labels[qid],
+        )
+        for (qid, text), count in ranked[: max(limit, 0)]
     ]
+
+
+def working_now(
+    attempts: Iterable[Attempt], course: Course, now: datetime, window: timedelta = WORKING_WINDOW
+) -> list[WorkingLearner]:
+    """The learners with an answer saved in the `window` before `now` (a time after `now`,
+    from a clock a little ahead, counts too), the most recent first.
+
+    Spellings of one name are one learner, shown as first spelled (as `counted` does)."""
+    since = now - window
+    spelled: dict[str, str] = {}
+    folds: dict[str, str] = {}  # each spelling folded once, not once an attempt
+    last: dict[str, Attempt] = {}
+    count: Counter[str] = Counter()
+    for attempt in sorted(attempts, key=lambda a: a.id):
+        folded = folds.get(attempt.learner)
+        if folded is None:
+            folded = folds[attempt.learner] = fold_key(attempt.learner)
+        spelled.setdefault(folded, attempt.learner)
+        if attempt.answered_at > since:
+            count[folded] += 1
+            held = last.get(folded)
+            if held is None or attempt.answered_at >= held.answered_at:
+                last[folded] = attempt
+    labels = _labels(course)
+    working = [
+        WorkingLearner(
+            learner=spelled[folded],
+            last_answer=attempt.answered_at,
+            answers=count[folded],
+            question=labels.get(attempt.question_id, "A removed question"),
+        )
+        for folded, attempt in last.items()
+    ]
+    working.sort(key=lambda w: (-w.last_answer.timestamp(), w.learner.casefold(), w.learner))
+    return working
+
+
+def class_snapshot(
+    store: ProgressStore,
+    course: Course,
+    class_code: str,
+    now: datetime,
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    window: timedelta = WORKING_WINDOW,
+    limit: int = 5,
+    previous: ClassSnapshot | None = None,
+) -> ClassSnapshot:
+    """What the live class view shows of `class_code`, from one read of the store: the same
+    figures as `learner_progress`, `question_difficulty` (its `limit` hardest) and
+    `common_wrong_answers`, and who is working now.
+
+    With `previous` (the last snapshot of the same class and policy) and the same attempts
+    (as many, the same newest id: ids only grow, so an attempt added or removed changes
+    one of them), only who is working now is worked out again."""
+    attempts = store.attempts(class_code=class_code)
+    newest = max((a.id for a in attempts), default=0)
+    working = tuple(working_now(attempts, course, now, window))
+    if (
+        previous is not None
+        and (previous.class_code, previous.policy) == (class_code, policy)
+        and (previous.attempts, previous.newest) == (len(attempts), newest)
+    ):
+        return attrs.evolve(previous, working=working)
+    chosen = counted(attempts, policy)
+    return ClassSnapshot(
+        class_code=class_code,
+        attempts=len(attempts),
+        policy=policy,
+        newest=newest,
+        progress=tuple(_progress(attempts, chosen, policy, course)),
+        working=working,
+        hardest=tuple(hardest_questions(_difficulty(chosen, course), limit=limit)),
+        wrong=tuple(_wrong(chosen, course, limit)),
+    )
 
 
 def wrong_parts(question: Question, answer: Answer) -> list[str]:

@@ -33,9 +33,11 @@ def class_of(user: str) -> str:
 
 @pytest.fixture(scope="session")
 def course_notebooks(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The course's pages, written as a site would before starting the hub."""
+    """The course's pages and the class view, written as a site would before starting the hub."""
     folder = tmp_path_factory.mktemp("course") / "notebooks"
-    subprocess.run([TWITCHLEARN, "notebooks", str(folder)], check=True, capture_output=True)
+    subprocess.run(
+        [TWITCHLEARN, "notebooks", str(folder), "--class-view"], check=True, capture_output=True
+    )
     return folder
 
 

@@ -298,13 +298,14 @@ def test_class_size_must_not_be_negative(
 
 def test_a_class_sized_pool_preheats_that_many_start_page_kernels() -> None:
     from twitchlearn.app.server import voila_config
-    from twitchlearn.site import START_PAGE
+    from twitchlearn.site import CLASS_VIEW_PAGE, START_PAGE
 
     config = voila_config(port=1, open_browser=False, pool_size=30, cull_idle_seconds=120)
     assert config.VoilaConfiguration.preheat_kernel is True
     pools = config.VoilaKernelManager.kernel_pools_config
     assert pools[START_PAGE] == {"pool_size": 30}
     assert pools["default"] == {"pool_size": 1}  # every other page: one warm kernel
+    assert pools[CLASS_VIEW_PAGE] == {"pool_size": 0}  # but the teacher's
 
     cold = voila_config(
         port=1, open_browser=False, pool_size=0, warm_pages=0, cull_idle_seconds=120

@@ -1,6 +1,7 @@
 """Whatever a learner types is shown as text on every page that shows it (issue 15's held
 attacks, kept as a test): a list of the usual XSS payloads as names and class codes, through
-the start page, a lesson, the review page, the teacher's tables and the export."""
+the start page, a lesson, the review page, the teacher's tables, the live class view and the
+export."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from twitchlearn.identity import Learner
 from twitchlearn.loading import load_content
 from twitchlearn.session import LearnerSession
 from twitchlearn.storage.sqlite import SQLiteStore
+from twitchlearn.ui.classview import ClassView
 from twitchlearn.ui.common import page_head
 from twitchlearn.ui.dashboard import ClassDashboard
 from twitchlearn.ui.pages import LessonPage, StartPage
@@ -109,6 +111,13 @@ def test_a_typed_name_and_class_are_text_on_every_page(payload: str, tmp_path: P
         shown = "\n".join(_html_of(view) for view in [*views, dashboard.wrong_view])
         assert "answered" in shown.lower()  # the class was found: the tables are there
         _assert_inert(shown)
+
+        live = ClassView(CONTENT.course, db, class_code=class_code)
+        live.refresh()
+        shown = _html_of(live.widget)
+        assert "done" in shown  # the class was found: its progress table is there
+        _assert_inert(shown)
+        live.close()
 
         out = io.StringIO()
         write_csv(export_rows(store, CONTENT.course, class_code, "first"), out)

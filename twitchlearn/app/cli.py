@@ -117,6 +117,13 @@ def _serve(args: argparse.Namespace) -> int:
             "serve",
             "--access-key must be 6 to 64 letters, digits, '-' or '_', so it can go in a link",
         )
+    if args.teacher_key is not None and not _KEY.fullmatch(args.teacher_key):
+        return _fail(
+            "serve",
+            "--teacher-key must be 6 to 64 letters, digits, '-' or '_', so it can go in a link",
+        )
+    if args.teacher_key is not None and args.teacher_key == args.access_key:
+        return _fail("serve", "--teacher-key must not be the --access-key: learners have that")
     from twitchlearn.app import server  # Voila loads only for this command
     from twitchlearn.app.gate import needs_key, url_host
 
@@ -144,6 +151,7 @@ def _serve(args: argparse.Namespace) -> int:
         connect_seconds=args.connect_seconds,
         base_url=args.base_url,
         behind_hub=args.behind_hub,
+        teacher_key=args.teacher_key,
     )
     return 0
 
@@ -408,7 +416,7 @@ def _notebooks(args: argparse.Namespace) -> int:
     content = _read("notebooks", args.content)
     if content is None:
         return 1
-    for path in notebooks.write(content, Path(args.out)):
+    for path in notebooks.write(content, Path(args.out), class_view=args.class_view):
         print(f"wrote {path}")
     return 0
 
@@ -445,6 +453,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY",
         help="the class's key for a --host other than 127.0.0.1, ::1 or localhost "
         "(default: a new one each start)",
+    )
+    serve.add_argument(
+        "--teacher-key",
+        metavar="KEY",
+        help="the key of the live class view, which only the teacher may open, on every "
+        "--host (default: a new one each start, printed with the class view's link)",
     )
     serve.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})"
@@ -583,6 +597,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     write.add_argument("out", help="the folder to write into, such as notebooks/")
     write.add_argument("--content", help=_CONTENT_HELP)
+    write.add_argument(
+        "--class-view",
+        action="store_true",
+        help="also write the teacher's live class view (for a hub: only hub admins and the "
+        "teacher group see it)",
+    )
     write.set_defaults(run=_notebooks)
 
     doctor = commands.add_parser(

@@ -20,7 +20,12 @@ kernel API and websockets alike):
    `secrets.compare_digest`.
 3. **Projector page** (`/projector`): shows the class link and its QR code, so it is for the
    machine itself (a peer address in 127.0.0.0/8, `::1`, or the server's own address) or a
-   request with the key.
+   request with the key. It never shows the teacher key.
+4. **Teacher key.** The class view (`twitchlearn.site.CLASS_VIEW_PAGE`: every learner's
+   results) wants `?teacher=KEY` on every host, 127.0.0.1 included: learners at a shared lab
+   computer open the course on 127.0.0.1 too. Any request whose path, percent-decoded, names
+   the page gets `TEACHER_PAGE` (403) without it, and starts no kernel. The page's kernel
+   checks the key again (`twitchlearn.identity.teacher_allowed`).
 """
 
 from __future__ import annotations
@@ -31,8 +36,13 @@ import re
 import secrets
 import socket
 from http.cookies import SimpleCookie
+from pathlib import PurePosixPath
+from urllib.parse import unquote
 
 import attrs
+
+from twitchlearn.identity import TEACHER_PARAM
+from twitchlearn.site import CLASS_VIEW_PAGE
 
 __all__ = [
     "BUSY_PAGE",
@@ -41,8 +51,10 @@ __all__ = [
     "KEY_PAGE",
     "LOCAL_HOSTS",
     "PROJECTOR_PATH",
+    "TEACHER_PAGE",
     "Gate",
     "gate_for",
+    "is_teacher_path",
     "lan_address",
     "needs_key",
     "new_key",
@@ -97,11 +109,26 @@ class Gate:
     hosts: frozenset[str]  # Host names accepted, without brackets or port
     own_addresses: frozenset[str]  # peer addresses that are this machine
     key: str | None  # None: no key needed (a loopback bind)
+    teacher_key: str | None = None  # None: no class view (the gate refuses its path)
 
     @property
     def class_link(self) -> str:
         query = f"?key={self.key}" if self.key else ""
         return f"http://{url_host(self.public)}:{self.port}/{query}"
+
+    @property
+    def teacher_link(self) -> str:
+        """The class view's link: the access key (if any) and the teacher key."""
+        access = f"key={self.key}&" if self.key else ""
+        return (
+            f"http://{url_host(self.public)}:{self.port}/voila/render/{CLASS_VIEW_PAGE}"
+            f"?{access}{TEACHER_PARAM}={self.teacher_key or ''}"
+        )
+
+    def teacher_matches(self, given: str | None) -> bool:
+        if self.teacher_key is None or not given:
+            return False
+        return secrets.compare_digest(given.encode(), self.teacher_key.encode())
 
     @property
     def projector_link(self) -> str:
@@ -152,9 +179,23 @@ class Gate:
         return morsel.OutputString()
 
 
-def gate_for(host: str, port: int, key: str | None = None) -> Gate:
+def is_teacher_path(path: str) -> bool:
+    """Whether a request path reaches the class view: its name (without `.ipynb`, any case)
+    in the path once percent-decoding changes nothing more."""
+    decoded = path
+    for _ in range(10):
+        again = unquote(decoded)
+        if again == decoded:
+            break
+        decoded = again
+    stem = PurePosixPath(CLASS_VIEW_PAGE).stem.lower()
+    return stem in decoded.lower()
+
+
+def gate_for(host: str, port: int, key: str | None = None, teacher_key: str | None = None) -> Gate:
     """The gate of a server bound to `host`:`port`. A bind that needs a key gets `key`, or a
-    new one; a loopback bind ignores `key` (nothing to guard on the learner's own machine)."""
+    new one; a loopback bind ignores `key` (nothing to guard on the learner's own machine).
+    Every server gets `teacher_key`, or a new one, for the class view."""
     public = lan_address() if host in _WILDCARDS else host
     hosts = set(_LOOPBACK_NAMES)
     own = set()
@@ -170,6 +211,7 @@ def gate_for(host: str, port: int, key: str | None = None) -> Gate:
         hosts=frozenset(hosts),
         own_addresses=frozenset(own),
         key=(key or new_key()) if needs_key(host) else None,
+        teacher_key=teacher_key or new_key(),
     )
 
 
@@ -196,6 +238,13 @@ KEY_PAGE = _page(
 BUSY_PAGE = _page(
     "The course is busy",
     ["The course is busy. Try again in a moment."],
+)
+TEACHER_PAGE = _page(
+    "This page is for the teacher",
+    [
+        "It shows the class's results, so it needs the teacher's own link.",
+        "Teacher: open the class view link that twitchlearn serve printed on your computer.",
+    ],
 )
 HOST_REFUSED = (
     "This server does not answer to that address. Open the course by the link your teacher "

@@ -7,6 +7,10 @@ notebooks/`; tests/notebooks/test_notebooks.py fails when they differ from this.
 
 Every lesson notebook has the one outline: overview, what you will learn, the lesson, check
 yourself, summary, what next, sources.
+
+`write(..., class_view=True)` adds the teacher's live class view (`site.CLASS_VIEW_PAGE`,
+`twitchlearn.ui.classview`): `twitchlearn serve` always does; `twitchlearn notebooks
+--class-view` does for a hub. It is not in `build()`, so notebooks/ (for JupyterLab) has none.
 """
 
 from __future__ import annotations
@@ -18,9 +22,9 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from twitchlearn.models import Content, Lesson
-from twitchlearn.site import Page, pages
+from twitchlearn.site import CLASS_VIEW_PAGE, Page, pages
 
-__all__ = ["OUTLINE", "build", "site_metadata", "write"]
+__all__ = ["OUTLINE", "build", "class_view_notebook", "site_metadata", "write"]
 
 OUTLINE = (
     ("Overview", "page.overview()"),
@@ -142,11 +146,36 @@ def build(content: Content) -> dict[str, str]:
     return {name: nbformat.writes(nb) + "\n" for name, nb in books.items()}
 
 
-def write(content: Content, folder: Path) -> list[Path]:
-    """Write every page of `content` into `folder` (made if missing); the paths written."""
+def class_view_notebook(content: Content) -> str:
+    """The teacher's class view page as notebook JSON: no menu (it is no learner's page)."""
+    metadata = {
+        **_METADATA,
+        "title": "Class view",
+        "twitchlearn": {
+            "charts": False,
+            "wide": True,
+            "site": {
+                "course": content.course.title.split(":")[0].strip(),
+                "where": "Class view, for the teacher",
+            },
+        },
+    }
+    code = "from twitchlearn.ui.classview import class_view_page\n\nclass_view_page()"
+    nb = new_notebook(cells=[new_code_cell(code)], metadata=metadata)
+    nb.cells[0]["id"] = "cell-0"
+    text: str = nbformat.writes(nb)
+    return text + "\n"
+
+
+def write(content: Content, folder: Path, *, class_view: bool = False) -> list[Path]:
+    """Write every page of `content` into `folder` (made if missing), and with `class_view`
+    the teacher's class view; the paths written."""
     folder.mkdir(parents=True, exist_ok=True)
+    books = build(content)
+    if class_view:
+        books[CLASS_VIEW_PAGE] = class_view_notebook(content)
     written = []
-    for name, text in build(content).items():
+    for name, text in books.items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
         written.append(path)

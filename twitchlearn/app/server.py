@@ -39,6 +39,10 @@ What it changes in Voila 0.5, and why:
   miss Voila's static file handlers and allows only loopback addresses, not a LAN address;
   so the gate wraps the tornado application's `find_handler`, in front of every handler.
   `/projector` shows the class link and its QR code (`twitchlearn.app.projector`).
+- The teacher's live class view (`twitchlearn.site.CLASS_VIEW_PAGE`, `twitchlearn.ui.classview`)
+  is one more page, linked from no learner's page, behind the teacher key on every host
+  (`--teacher-key`, or a new one each start; printed, never on the projector page). The
+  kernels get the key in TWITCHLEARN_TEACHER_KEY, so the page's kernel checks it too.
 - Kernel cap (`--max-kernels`): a page request when the kernels in use (pages and the warm
   pool) reach it gets a 503 "The course is busy" page with Retry-After, and starts none.
   A kernel whose client hung up before its page was sent is shut down at once; a page that
@@ -112,14 +116,17 @@ from twitchlearn.app.gate import (
     HOST_REFUSED,
     KEY_PAGE,
     PROJECTOR_PATH,
+    TEACHER_PAGE,
     Gate,
     gate_for,
+    is_teacher_path,
     needs_key,
     url_host,
 )
 from twitchlearn.app.projector import projector_page
+from twitchlearn.identity import TEACHER_KEY_ENV, TEACHER_PARAM
 from twitchlearn.loading import CONTENT_ENV, load_content
-from twitchlearn.site import START_PAGE
+from twitchlearn.site import CLASS_VIEW_PAGE, START_PAGE
 
 __all__ = [
     "PoolSafeKernelManager",
@@ -689,6 +696,10 @@ class _GatedApplication(tornado.web.Application):
                 )
             ):
                 return self._refuse(request, 403, KEY_PAGE, "text/html; charset=utf-8")
+        if is_teacher_path(request.path):
+            teacher = request.query_arguments.get(TEACHER_PARAM, [b""])[-1]
+            if not gate.teacher_matches(teacher.decode("utf-8", "replace")):
+                return self._refuse(request, 403, TEACHER_PAGE, "text/html; charset=utf-8")
         return super().find_handler(request, **kwargs)
 
     def _refuse(
@@ -753,6 +764,7 @@ class TwitchlearnVoila(Voila):  # type: ignore[misc]
         if gate.key is not None:
             print(f"Class link (give it to your learners): {gate.class_link}", flush=True)
         print(f"Projector page (open it on this computer): {gate.projector_link}", flush=True)
+        print(f"Class view (for you only, do not show it): {gate.teacher_link}", flush=True)
 
     def init_settings(self) -> dict[str, Any]:
         settings: dict[str, Any] = super().init_settings()
@@ -858,6 +870,15 @@ def voila_config(
     # remembers (twitchlearn.identity.remembered_learner) reaches pages opened without a query.
     c.VoilaConfiguration.http_header_envs = ["Cookie", HUB_HEADER] if behind_hub else ["Cookie"]
     c.VoilaConfiguration.show_tracebacks = False
+    # The teacher's class view is in no listing of Voila's (/voila/tree, /voila/api/contents).
+    c.ContentsManager.hide_globs = [
+        "__pycache__",
+        "*.pyc",
+        "*.pyo",
+        ".DS_Store",
+        "*~",
+        CLASS_VIEW_PAGE,
+    ]
     c.VoilaConfiguration.page_config_hook = plotly_only_where_charts(chart_free)
     c.VoilaConfiguration.multi_kernel_manager_class = "twitchlearn.app.server.PoolSafeKernelManager"
     if pool_size > 0 or warm_pages > 0:
@@ -866,6 +887,8 @@ def voila_config(
         c.VoilaKernelManager.kernel_pools_config = {
             "default": {"pool_size": warm_pages},
             START_PAGE: {"pool_size": pool_size},
+            # The teacher's page is opened now and then, by one person: no kernel waits for it.
+            CLASS_VIEW_PAGE: {"pool_size": 0},
         }
     c.PoolSafeKernelManager.refill_at_once = refill_at_once
     c.PoolSafeKernelManager.max_kernels = max_kernels
@@ -894,6 +917,7 @@ def run(
     connect_seconds: int = DEFAULT_CONNECT_SECONDS,
     base_url: str = "/",
     behind_hub: bool = False,
+    teacher_key: str | None = None,
 ) -> None:
     """Serve the course in `content` (see `content_dir`) until interrupted (SIGINT, SIGTERM).
 
@@ -902,6 +926,7 @@ def run(
     (`twitchlearn.app.gate.needs_key`), `access_key` is the class's key, or a new one.
     `behind_hub`: a JupyterHub service behind its proxy (see the module docstring); only on
     a loopback `host`, with no warm pool.
+    `teacher_key` opens the class view (default: a new one).
     """
     # The proxy's key, out of the environment before any kernel could inherit it.
     proxy_key = os.environ.pop(PROXY_KEY_ENV, "") or None
@@ -918,7 +943,7 @@ def run(
     with tempfile.TemporaryDirectory(prefix="twitchlearn-app-") as tmp:
         app_dir = Path(tmp)
         if notebooks_dir is None:
-            notebooks.write(loaded, app_dir)
+            notebooks.write(loaded, app_dir, class_view=True)
         else:
             for path in sorted(notebooks_dir.glob("*.ipynb")):
                 (app_dir / path.name).write_bytes(path.read_bytes())
@@ -936,7 +961,9 @@ def run(
             base_url=base_url,
             behind_hub=behind_hub,
         )
-        TwitchlearnVoila.gate = gate_for(host, port, access_key)
+        gate = gate_for(host, port, access_key, teacher_key)
+        os.environ[TEACHER_KEY_ENV] = gate.teacher_key or ""  # the class view's kernel checks it
+        TwitchlearnVoila.gate = gate
         TwitchlearnVoila.behind_hub = behind_hub
         TwitchlearnVoila.proxy_key = proxy_key
         TwitchlearnVoila.launch_instance(argv=[str(app_dir), *extra_args], config=config)

@@ -235,7 +235,7 @@ class ClassDashboard:
         hardest = sorted(difficulty, key=lambda d: (d.share_correct, -d.answered))
         fig = go.Figure(
             go.Bar(
-                x=[escape(d.question_id) for d in hardest],
+                x=[escape(d.label or d.question_id) for d in hardest],
                 y=[round(100 * d.share_correct) for d in hardest],
                 customdata=[escape(_short(d.prompt, 90)) for d in hardest],
                 hovertemplate="%{x}<br>%{customdata}<br>%{y}% right<extra></extra>",
@@ -255,7 +255,7 @@ class ClassDashboard:
         if not wrong:
             self.wrong_view.append_display_data(HtmlBlock("<p>No wrong answers counted.</p>"))
             return
-        labels = [escape(f"{w.question_id}: {_short(w.answer, 50)}") for w in wrong]
+        labels = [escape(f"{w.label or w.question_id}: {_short(w.answer, 50)}") for w in wrong]
         fig = go.Figure(go.Bar(y=labels, x=[w.count for w in wrong], orientation="h"))
         fig.update_layout(
             title="Most-chosen wrong answers (number of learners)",
@@ -263,7 +263,7 @@ class ClassDashboard:
             height=120 + 28 * len(labels),
             **_CHART_LAYOUT,
         )
-        rows = [(w.count, w.prompt, w.answer) for w in wrong]
+        rows = [(w.count, f"{w.label}: {w.prompt}", w.answer) for w in wrong]
         self.wrong_view.outputs += (_chart(fig, "Most-chosen wrong answers (table below)."),)
         self.wrong_view.append_display_data(
             HtmlBlock(_table(("Learners", "Question", "Wrong answer"), rows))
