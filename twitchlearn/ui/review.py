@@ -26,8 +26,8 @@ from twitchlearn.errors import StoreError
 from twitchlearn.models import Lesson, Question
 from twitchlearn.review import INTERVALS, LAST_BOX
 from twitchlearn.session import LearnerSession, kernel_session
-from twitchlearn.site import START_PAGE, lesson_page
-from twitchlearn.ui.common import link, page_head
+from twitchlearn.site import REVIEW_PAGE, START_PAGE, lesson_page
+from twitchlearn.ui.common import course_nav, link, page_head
 from twitchlearn.ui.quiz import QuestionView
 
 __all__ = ["ReviewView", "schedule_in_words"]
@@ -151,11 +151,7 @@ class ReviewView:
             if learner.class_code:
                 who += f" (class {escape(learner.class_code)})"
             who += "</p>"
-        nav = (
-            '<nav class="tl-nav" aria-label="Course">'
-            + link(START_PAGE + self.query, "Course home")
-            + "</nav>"
-        )
+        nav = course_nav(self.session.content, REVIEW_PAGE, self.query)
         return (
             page_head()
             + '<header class="tl-page"><h1>Review what you missed</h1>'
