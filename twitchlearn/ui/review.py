@@ -135,7 +135,14 @@ class ReviewView:
             # The tracker saves an attempt before it tells its listeners, so the store's
             # schedule has moved by the time the count is read again.
             self.tracker.on_change(self._refresh)
-        self.widget = widgets.VBox(parts)
+        # The course's stylesheet and page script as an output, not inside the header's HTML
+        # widget: a widget's HTML runs no script, so this page had no radio groups and no
+        # focus on the feedback (tests/browser/test_keyboard.py).
+        head = widgets.Output()
+        head.outputs = (
+            {"output_type": "display_data", "data": {"text/html": page_head()}, "metadata": {}},
+        )
+        self.widget = widgets.VBox([*parts, head])
         self.widget.add_class("tl-review")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -153,8 +160,7 @@ class ReviewView:
             who += "</p>"
         nav = course_nav(self.session.content, REVIEW_PAGE, self.query)
         return (
-            page_head()
-            + '<header class="tl-page"><h1>Review what you missed</h1>'
+            '<header class="tl-page"><h1>Review what you missed</h1>'
             + nav
             + who
             + f'<p class="tl-review-schedule">{escape(schedule_in_words())}</p>'
