@@ -161,3 +161,28 @@ def test_the_schedule_in_words_follows_the_intervals() -> None:
 def test_a_naive_clock_is_refused(store: ProgressStore) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         ReviewView(session_for(store, Learner("Ada")), now=datetime(2024, 1, 1))
+
+
+def test_the_review_and_explorer_pages_link_home_back_and_next(store: ProgressStore) -> None:
+    """Like a lesson's links: "Course home", then the pages before and after in course
+    order (the last lesson, the explorer, the review page), keeping who is learning."""
+    from twitchlearn.site import EXPLORER_PAGE, lesson_page
+    from twitchlearn.ui.pages import ExplorerPage
+
+    learner = Learner("Ada", "R1")
+    query = learner.query().replace("&", "&amp;")  # as it is in an href
+    review = ReviewView(session_for(store, learner), now=soon()).widget.children[0].value
+    nav = review[review.index('<nav class="tl-nav"') : review.index("</nav>")]
+    assert f'href="00_start_here.ipynb{query}">Course home</a>' in nav
+    assert f'href="{EXPLORER_PAGE}{query}" class="tl-prev">&larr; Back: The twitch explorer' in nav
+    assert "tl-next" not in nav  # the review page is the last page
+
+    explorer = ExplorerPage(session_for(store, learner)).header().html
+    nav = explorer[explorer.index('<nav class="tl-nav"') : explorer.index("</nav>")]
+    last = COURSE.lessons[-1]
+    assert "Course home</a>" in nav
+    assert (
+        f'href="{lesson_page(last)}{query}" class="tl-prev">&larr; Back: Lesson {last.number}'
+        in nav
+    )
+    assert f'href="09_review.ipynb{query}" class="tl-next">Next: Review what you missed' in nav

@@ -23,14 +23,21 @@ from typing import Any, Final
 
 import ipywidgets as widgets
 
-__all__ = ["PLOTLY_MIME", "Chart", "chart_output"]
+__all__ = ["CHART_HEIGHT", "PLOTLY_MIME", "Chart", "chart_output"]
 
 PLOTLY_MIME: Final = "application/vnd.plotly.v1+json"
-# No toolbar: the charts are read, not zoomed or exported. Not `responsive`: that sizes the
-# plot to 100% of its parent, and the renderer's parent has no height of its own, so the
-# chart was drawn 0 px high (found by the accessibility test: an empty scrollable region).
-# Without it plotly takes the width of the page at first draw and the layout's height.
+# How tall a chart of the course is. course.css gives the plot (`.tl-chart .js-plotly-plot`)
+# this height too: with `responsive` plotly sizes the plot to 100% of that node, which has no
+# height of its own, so without the CSS the chart was drawn 0 px high (found by the
+# accessibility test: an empty scrollable region).
+CHART_HEIGHT: Final = 360
+# No toolbar: the charts are read, not zoomed or exported. `responsive`: plotly redraws the
+# chart when the window changes size; without it a chart kept the width of the page at its
+# first draw, so turning a phone, or a narrower window, cut it off (tests/browser/test_pages.py).
 _CONFIG: Final[dict[str, Any]] = {"displaylogo": False, "displayModeBar": False}
+# Only `Chart` asks for it: the teacher dashboard's charts (JupyterLab, `chart_output`) are
+# resized by JupyterLab itself and have no CSS height.
+_RESPONSIVE: Final[dict[str, Any]] = {"responsive": True}
 
 
 def chart_output(figure: Mapping[str, Any], text: str) -> dict[str, Any]:
@@ -48,7 +55,8 @@ def chart_output(figure: Mapping[str, Any], text: str) -> dict[str, Any]:
 
 
 class Chart:
-    """One chart that can be redrawn in place. `widget` is what goes on the page."""
+    """One chart that can be redrawn in place, as wide as the page and `CHART_HEIGHT` high,
+    following the window's width. `widget` is what goes on the page."""
 
     def __init__(self, figure: Mapping[str, Any], *, text: str, css_class: str = "") -> None:
         self.widget = widgets.Output()
@@ -64,5 +72,6 @@ class Chart:
         """Replace the chart with `figure`: one widget message, with only the figure in it."""
         self.figure = figure
         self.text = text
-        self.widget.outputs = (chart_output(figure, text),)
+        responsive = {**figure, "config": {**_RESPONSIVE, **figure.get("config", {})}}
+        self.widget.outputs = (chart_output(responsive, text),)
         self.draws += 1

@@ -21,7 +21,8 @@ from typing import Any, Final
 import ipywidgets as widgets
 
 from twitchlearn.edition import page_href
-from twitchlearn.models import Course, GlossaryTerm
+from twitchlearn.models import Content, Course, GlossaryTerm
+from twitchlearn.site import START_PAGE, pages
 
 __all__ = [
     "FRIENDLY_ERROR",
@@ -31,6 +32,7 @@ __all__ = [
     "HtmlBlock",
     "TermExplainer",
     "bullet_list",
+    "course_nav",
     "link",
     "log",
     "page_head",
@@ -180,3 +182,24 @@ def source_list(course: Course, ids: Iterable[str]) -> str:
             text += f' <a href="{url}" target="_blank" rel="noopener">{url}</a>'
         items.append(f'<li id="source-{escape(sid, quote=True)}">{text}</li>')
     return '<ol class="tl-sources">' + "".join(items) + "</ol>"
+
+
+def course_nav(content: Content, here: str, query: str) -> str:
+    """Home, back and next for a page after the lessons (the explorer, the review page), as
+    a lesson's own links give them: "Course home", then the page before and the page after
+    this one in course order (`twitchlearn.site.pages`), where there is one."""
+    order = pages(content)
+    names = [page.name for page in order]
+    at = names.index(here)
+    links = [link(START_PAGE + query, "Course home")]
+    if at > 1:  # the page before the first lesson is the start page: "Course home"
+        before = order[at - 1]
+        links.append(
+            link(before.name + query, f"&larr; Back: {escape(before.title)}", css_class="tl-prev")
+        )
+    if at + 1 < len(order):
+        after = order[at + 1]
+        links.append(
+            link(after.name + query, f"Next: {escape(after.title)} &rarr;", css_class="tl-next")
+        )
+    return '<nav class="tl-nav" aria-label="Course">' + "".join(links) + "</nav>"

@@ -35,7 +35,7 @@ from twitchlearn.risk import (
     assess,
     presets,
 )
-from twitchlearn.ui.chart import Chart
+from twitchlearn.ui.chart import CHART_HEIGHT, Chart
 from twitchlearn.ui.common import FULL_WIDTH, safe_callback
 
 __all__ = ["EVIDENCE_COLOURS", "ExplorerView", "chart_text", "summary_html"]
@@ -213,7 +213,7 @@ class ExplorerView:
             "data": [bar],
             "layout": {
                 "title": {"text": _chart_title(result)},
-                "height": 360,
+                "height": CHART_HEIGHT,
                 "margin": {"l": 10, "r": 30, "t": 50, "b": 50},
                 "xaxis": {
                     "title": {"text": "Points (teaching model, not a measurement)"},

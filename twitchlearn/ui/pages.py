@@ -24,6 +24,7 @@ from twitchlearn.ui.common import (
     HtmlBlock,
     TermExplainer,
     bullet_list,
+    course_nav,
     link,
     page_head,
     safe_callback,
@@ -402,12 +403,7 @@ class ExplorerPage:
 
     def header(self) -> HtmlBlock:
         query = self.session.learner.query()
-        nav = (
-            '<nav class="tl-nav" aria-label="Course">'
-            + link(START_PAGE + query, "Course home")
-            + link(REVIEW_PAGE + query, "Review what you missed")
-            + "</nav>"
-        )
+        nav = course_nav(self.session.content, EXPLORER_PAGE, query)
         return HtmlBlock(
             page_head()
             + '<header class="tl-page"><h1>The twitch explorer</h1>'

@@ -26,9 +26,9 @@ from twitchlearn.errors import StoreError
 from twitchlearn.models import Lesson, Question
 from twitchlearn.review import INTERVALS, LAST_BOX
 from twitchlearn.session import LearnerSession, kernel_session
-from twitchlearn.site import START_PAGE, lesson_page
+from twitchlearn.site import REVIEW_PAGE, START_PAGE, lesson_page
 from twitchlearn.ui.answers import MyAnswersBox, stop_saving
-from twitchlearn.ui.common import link, page_head
+from twitchlearn.ui.common import course_nav, link, page_head
 from twitchlearn.ui.quiz import QuestionView
 
 __all__ = ["ReviewView", "schedule_in_words"]
@@ -142,7 +142,14 @@ class ReviewView:
             # The tracker saves an attempt before it tells its listeners, so the store's
             # schedule has moved by the time the count is read again.
             self.tracker.on_change(self._refresh)
-        self.widget = widgets.VBox(parts)
+        # The course's stylesheet and page script as an output, not inside the header's HTML
+        # widget: a widget's HTML runs no script, so this page had no radio groups and no
+        # focus on the feedback (tests/browser/test_keyboard.py).
+        head = widgets.Output()
+        head.outputs = (
+            {"output_type": "display_data", "data": {"text/html": page_head()}, "metadata": {}},
+        )
+        self.widget = widgets.VBox([*parts, head])
         self.widget.add_class("tl-review")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -158,14 +165,9 @@ class ReviewView:
             if learner.class_code:
                 who += f" (class {escape(learner.class_code)})"
             who += "</p>"
-        nav = (
-            '<nav class="tl-nav" aria-label="Course">'
-            + link(START_PAGE + self.query, "Course home")
-            + "</nav>"
-        )
+        nav = course_nav(self.session.content, REVIEW_PAGE, self.query)
         return (
-            page_head()
-            + '<header class="tl-page"><h1>Review what you missed</h1>'
+            '<header class="tl-page"><h1>Review what you missed</h1>'
             + nav
             + who
             + f'<p class="tl-review-schedule">{escape(schedule_in_words())}</p>'
