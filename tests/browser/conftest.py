@@ -15,9 +15,7 @@ from tests.support.servers import VoilaServer, local_only
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
-    app = VoilaServer(
-        tmp_path_factory.mktemp("voila"), "--class-size", "1", "--warm-pages", "1"
-    )
+    app = VoilaServer(tmp_path_factory.mktemp("voila"), "--class-size", "1", "--warm-pages", "1")
     yield app
     app.stop()
 

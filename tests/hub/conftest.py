@@ -14,7 +14,7 @@ import pytest
 
 from tests.browser.conftest import new_page, page
 from tests.hub.harness import HubServer
-from tests.support.postgres import PostgresMissing, PostgresServer
+from tests.support.postgres import PostgresServer, postgres_for_fixture
 from tests.support.servers import TWITCHLEARN, free_port
 
 __all__ = ["new_page", "page"]
@@ -87,15 +87,7 @@ ONE_CLASS_GROUPS = {f"class-{ONE_CLASS}": [*LEARNERS], "teachers": [TEACHER]}
 @pytest.fixture(scope="module")
 def hub_postgres() -> Iterator[PostgresServer]:
     """A real PostgreSQL server (tests/support/postgres.py) for the hubs' answers."""
-    try:
-        server = PostgresServer()
-    except PostgresMissing as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
+    yield from postgres_for_fixture()
 
 
 @pytest.fixture(scope="module", params=["shared", "per_user"])

@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 __all__ = [
     "INSTALL_HINT",
     "PostgresMissing",
@@ -204,6 +206,20 @@ class PostgresServer:
 def running_postgres(*, durable: bool = False) -> Iterator[PostgresServer]:
     """A started PostgreSQL server, stopped (and its folder removed) on leaving."""
     server = PostgresServer(durable=durable)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+def postgres_for_fixture() -> Iterator[PostgresServer]:
+    """A fixture's running server (`yield from postgres_for_fixture()`): when PostgreSQL is
+    not installed, the test fails saying how to install it, without a traceback."""
+    try:
+        server = PostgresServer()
+    except PostgresMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
     try:
         server.start()
         yield server

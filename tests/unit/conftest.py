@@ -15,22 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.postgres import PostgresMissing, PostgresServer
+from tests.support.postgres import PostgresServer, postgres_for_fixture
 from tests.support.stores import BACKENDS, open_backend
 from twitchlearn.storage import ProgressStore
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    try:
-        server = PostgresServer()
-    except PostgresMissing as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
+    yield from postgres_for_fixture()
 
 
 @pytest.fixture

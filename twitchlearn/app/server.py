@@ -48,7 +48,7 @@ What it changes in Voila 0.5, and why:
   A kernel whose client hung up before its page was sent is shut down at once; a page that
   was sent has `--connect-seconds` to open its websocket (see `PoolSafeKernelManager`).
 - Lab extension files whose names carry a content hash are sent with a year-long
-  `Cache-Control: immutable` (`_CacheHashed`), so a page after the first loads them from the
+  `Cache-Control: immutable` (`_Headers`), so a page after the first loads them from the
   browser's cache instead of asking for each again.
 - Template static files: a path that is not `<template>/static/<file>` is a 404, not the
   500 that Voila's handler gave traversal attempts.
@@ -619,12 +619,26 @@ class _ProjectorHandler(tornado.web.RequestHandler):
         _send_page(self, 200, projector_page(self._gate.class_link, self._gate.key))
 
 
-class _KeyCookie(tornado.web.OutputTransform):
-    """Sets the access-key cookie on the answer to a request that brought a valid `?key=`
-    (the gate marks such requests), so later requests from its pages need no key."""
+# A lab extension's build outputs carry a hash of their content in their names
+# (`remoteEntry.c8c9eed2cdefdeac.js`, `121.5c5a442bc10a67ee.js`): the same name is the same
+# bytes, so the browser may keep them without asking again.
+_HASHED_ASSET = re.compile(r"/voila/labextensions/.+[./][0-9a-f]{16,}\.(?:js|css|woff2?|svg)")
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+class _Headers(tornado.web.OutputTransform):
+    """Two headers the server adds to what Voila sends:
+
+    - the access-key cookie, on the answer to a request that brought a valid `?key=` (the
+      gate marks such requests), so later requests from its pages need no key;
+    - a year-long `Cache-Control: immutable` on hashed lab-extension files (`_HASHED_ASSET`).
+      jupyter server sends them with `no-cache`, so every page asked for each of its 90-odd
+      scripts again (a 304 each, after a round trip). Files without a hash keep theirs.
+    """
 
     def __init__(self, request: tornado.httputil.HTTPServerRequest) -> None:
         self._cookie: str | None = getattr(request, "twitchlearn_cookie", None)
+        self._hashed = bool(_HASHED_ASSET.search(request.path))
 
     def transform_first_chunk(
         self,
@@ -635,31 +649,6 @@ class _KeyCookie(tornado.web.OutputTransform):
     ) -> tuple[int, tornado.httputil.HTTPHeaders, bytes]:
         if self._cookie is not None:
             headers.add("Set-Cookie", self._cookie)
-        return status_code, headers, chunk
-
-
-# A lab extension's build outputs carry a hash of their content in their names
-# (`remoteEntry.c8c9eed2cdefdeac.js`, `121.5c5a442bc10a67ee.js`): the same name is the same
-# bytes, so the browser may keep them without asking again.
-_HASHED_ASSET = re.compile(r"/voila/labextensions/.+[./][0-9a-f]{16,}\.(?:js|css|woff2?|svg)")
-IMMUTABLE = "public, max-age=31536000, immutable"
-
-
-class _CacheHashed(tornado.web.OutputTransform):
-    """Lets browsers keep hashed lab-extension files (`_HASHED_ASSET`) for a year. jupyter
-    server sends them with `no-cache`, so every page asked for each of its 90-odd scripts
-    again (a 304 each, after a round trip). Files without a hash keep their headers."""
-
-    def __init__(self, request: tornado.httputil.HTTPServerRequest) -> None:
-        self._hashed = bool(_HASHED_ASSET.search(request.path))
-
-    def transform_first_chunk(
-        self,
-        status_code: int,
-        headers: tornado.httputil.HTTPHeaders,
-        chunk: bytes,
-        finishing: bool,
-    ) -> tuple[int, tornado.httputil.HTTPHeaders, bytes]:
         if self._hashed and status_code in (200, 304):
             headers["Cache-Control"] = IMMUTABLE
         return status_code, headers, chunk
@@ -749,8 +738,7 @@ class TwitchlearnVoila(Voila):  # type: ignore[misc]
         settings = self.init_settings()
         self.app = _GatedApplication(**settings)
         self.app.settings.update(self.tornado_settings)
-        self.app.transforms.append(_KeyCookie)
-        self.app.transforms.append(_CacheHashed)
+        self.app.transforms.append(_Headers)
         self.app.add_handlers(".*$", self.init_handlers())
         tornado.ioloop.IOLoop.current().add_callback(self._announce)
         self.listen()
