@@ -16,7 +16,9 @@ For each of `loads` fresh browser profiles, three loads of the same page:
 Each answered question is a different one (answers are kept, so a kept one would show its
 feedback at once). No request is routed through Playwright (routing turns the browser's HTTP
 cache off); requests outside 127.0.0.1 fail in the resolver (`--host-resolver-rules`) and are
-counted. Each figure is the median, with its ratio to the floor's figure of the same kind.
+counted. Each figure is the median, with its ratio to the floor's figure of the same kind, and
+how many of the course's responses came from the service worker's cache and how many from
+the server, per load.
 """
 
 from __future__ import annotations
@@ -34,7 +36,14 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    Response,
+    async_playwright,
+)
 
 from tests.support.servers import CHROMIUM, CHROMIUM_ARGS, free_port
 
@@ -132,11 +141,18 @@ async def profile_loads(browser: Browser, site: Served, *, floor: bool) -> dict[
     context: BrowserContext = await browser.new_context(viewport={"width": 1100, "height": 900})
     outside: list[str] = []
     context.on("request", lambda r: None if LOCAL.match(r.url) else outside.append(r.url))
+    served = {"worker": 0, "network": 0}
+
+    def count(response: Response) -> None:
+        served["worker" if response.from_service_worker else "network"] += 1
+
+    context.on("response", count)
     url = site.page(FLOOR if floor else LESSON)
     out: dict[str, float] = {}
     try:
         page = await context.new_page()
         for kind, (index, radio) in QUESTIONS.items():
+            served.update(worker=0, network=0)
             if kind == "visit":
                 await page.close()
                 page = await context.new_page()
@@ -147,6 +163,8 @@ async def profile_loads(browser: Browser, site: Served, *, floor: bool) -> dict[
                 await page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
             await (_label(page) if floor else _answered(page, index, radio))
             out[kind] = time.perf_counter() - began
+            out[f"{kind}_from_worker"] = float(served["worker"])
+            out[f"{kind}_from_network"] = float(served["network"])
         out["controlled"] = float(
             await page.evaluate("() => navigator.serviceWorker.controller !== null")
         )
@@ -182,6 +200,10 @@ async def figures(playwright: Playwright, loads: int = 3) -> dict[str, Any]:
         result[f"{kind}_s"] = course_s
         result[f"floor_{kind}_s"] = floor_s
         result[f"{kind}_ratio"] = course_s / floor_s
+    for kind in QUESTIONS:
+        for source in ("worker", "network"):
+            key = f"{kind}_from_{source}"
+            result[key] = int(statistics.median(r[key] for r in result["course"]))
     result["outside"] = int(sum(r["outside"] for r in result["course"] + result["floor"]))
     return result
 
@@ -201,6 +223,12 @@ def table(r: dict[str, Any]) -> str:
             f"  {label:<44} {r[f'{kind}_s']:6.1f} s {r[f'floor_{kind}_s']:6.1f} s"
             f" {r[f'{kind}_ratio']:6.2f}"
         )
+    lines.append(
+        "  responses from the service worker's cache / from the server (course, median): "
+        + ", ".join(
+            f"{kind} {r[f'{kind}_from_worker']}/{r[f'{kind}_from_network']}" for kind in names
+        )
+    )
     size, floor = r["size"], r["floor_size"]
     lines.append(
         f"  site size: {size['mb']} MB in {size['files']} files (floor site: {floor['mb']} MB,"
