@@ -549,6 +549,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "attempts): prints them and writes no results file",
     )
     parser.add_argument(
+        "--static-only",
+        action="store_true",
+        help="only the static edition's figures (bench/static.py; builds both sites if needed)",
+    )
+    parser.add_argument(
         "--class-generator",
         choices=["mixed", "browser"],
         default="mixed",
@@ -608,6 +613,13 @@ def main(argv: list[str] | None = None) -> int:
         results["offline"] = offline.figures()
         print(json.dumps(results, indent=1, default=str))
         print(table(results, args))
+        return 0
+    if args.static_only:
+        from bench import static
+
+        results["static"] = static.run(args.loads)
+        print(json.dumps(results, indent=1, default=str))
+        print(static.table(results["static"]))
         return 0
     if args.class_only:
         with tempfile.TemporaryDirectory(prefix="twitchlearn-bench-") as tmp:

@@ -33,9 +33,10 @@ LOCAL = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]")
 
 
 class StaticSite:
-    """dist/static served on 127.0.0.1; `outside` lists every request that tried to leave."""
+    """dist/static (or another folder) served on 127.0.0.1; `outside` lists every request that
+    tried to leave."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path = SITE) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.outside: list[str] = []
@@ -47,7 +48,7 @@ class StaticSite:
                 "-b",
                 "127.0.0.1",
                 "-d",
-                str(SITE),
+                str(folder),
                 str(self.port),
             ],
             stdout=subprocess.DEVNULL,

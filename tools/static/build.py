@@ -84,6 +84,8 @@ COURSE: Final = "twitchlearn"
 PRELOAD: Final = ("micropip", "sqlite3", "ipython", "jedi", "comm", "ipywidgets", COURSE)
 
 START_PAGE: Final = "00_start_here"
+FLOOR_PAGE: Final = ROOT / "bench" / "floor" / f"{START_PAGE}.ipynb"
+FLOOR_OUT: Final = ROOT / "build" / "static-floor"
 
 
 def log(message: str) -> None:
@@ -311,9 +313,27 @@ _FA_CDN: Final = re.compile(
 _ANY_REMOTE: Final = re.compile(r"""(?:src|href)=["'](https?:)?//""")
 
 
-def finish(out: Path) -> None:
+BUILD_FILE: Final = "twitchlearn-build.txt"
+_BUILD_MARK: Final = "__TWITCHLEARN_BUILD__"
+
+
+def cache_first(out: Path, build_id: str) -> None:
+    """Later loads from the browser's cache: tools/static/cache-first.js in front of
+    JupyterLite's service worker (the one its pages register, at the site's root), with this
+    build's id; twitchlearn-build.txt names the build the server has (see cache-first.js)."""
+    worker = out / "service-worker.js"
+    jupyterlite = worker.read_text(encoding="utf-8")
+    if _BUILD_MARK in jupyterlite or 'addEventListener("fetch"' not in jupyterlite:
+        raise SystemExit(f"{worker} is not JupyterLite's service worker as expected")
+    ours = (HERE / "cache-first.js").read_text(encoding="utf-8")
+    worker.write_text(ours.replace(_BUILD_MARK, build_id) + jupyterlite, encoding="utf-8")
+    (out / BUILD_FILE).write_text(build_id + "\n", encoding="utf-8")
+
+
+def finish(out: Path, build_id: str) -> None:
     """Vendored Font Awesome in every page; the start page is the front page (Voici's file
-    list, voici/tree/, is not part of the course)."""
+    list, voici/tree/, is not part of the course); the service worker caches the build."""
+    cache_first(out, build_id)
     shutil.copytree(LITE / "static" / "fontawesome", out / "static" / "fontawesome")
     start = f"voici/render/{START_PAGE}.html"
     redirect = (
@@ -337,6 +357,44 @@ def finish(out: Path) -> None:
         page.write_text(html, encoding="utf-8")
 
 
+def voici(bin_dir: Path, lite: Path, contents: Path, out: Path) -> None:
+    """`voici build` of the pages in `contents` with the lite folder `lite` into `out`."""
+    shutil.rmtree(out, ignore_errors=True)
+    log(f"voici build -> {out.relative_to(ROOT)}")
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    subprocess.run(
+        [
+            os.fspath(bin_dir / "voici"), "build", "--lite-dir", os.fspath(lite),
+            "--contents", os.fspath(contents), "--output-dir", os.fspath(out),
+            "--disable-addons", "jupyterlite-xeus", "--no-sourcemaps",
+        ],
+        check=True, cwd=lite, env=env,
+    )  # fmt: skip
+
+
+def build_floor(*, force: bool = False) -> Path:
+    """The bench's floor (`make bench`): bench/floor/00_start_here.ipynb (one
+    `ipywidgets.Label("ready")`) built the same way as the course, with the same lite folder
+    (Pyodide, its lock and what the kernel loads when it starts), into build/static-floor/."""
+    build(force=False)  # the lite folder of the current build
+    wanted = inputs_digest() + digest(FLOOR_PAGE)
+    stamp = FLOOR_OUT / STAMP_NAME
+    if not force and stamp.exists() and stamp.read_text() == wanted:
+        log(f"{FLOOR_OUT.relative_to(ROOT)} is up to date (inputs unchanged)")
+        return FLOOR_OUT
+    lite = ROOT / "build" / "static-floor-lite"
+    shutil.rmtree(lite, ignore_errors=True)
+    lite.mkdir(parents=True)
+    shutil.copy2(LITE / "jupyter-lite.json", lite / "jupyter-lite.json")
+    shutil.copytree(LITE / "static", lite / "static")
+    (lite / "content").mkdir()
+    shutil.copy2(FLOOR_PAGE, lite / "content" / FLOOR_PAGE.name)
+    voici(ensure_venv(), lite, lite / "content", FLOOR_OUT)
+    finish(FLOOR_OUT, hashlib.sha256(wanted.encode()).hexdigest()[:16])
+    stamp.write_text(wanted)
+    return FLOOR_OUT
+
+
 def build(*, force: bool = False) -> Path:
     """Build dist/static/ (or keep it, when its inputs are unchanged); the output folder."""
     wanted = inputs_digest()
@@ -347,18 +405,8 @@ def build(*, force: bool = False) -> Path:
     started = time.monotonic()
     bin_dir = ensure_venv()
     lite_folder(course_wheel())
-    shutil.rmtree(OUT, ignore_errors=True)
-    log("voici build")
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    subprocess.run(
-        [
-            os.fspath(bin_dir / "voici"), "build", "--lite-dir", os.fspath(LITE),
-            "--contents", os.fspath(LITE / "content"), "--output-dir", os.fspath(OUT),
-            "--disable-addons", "jupyterlite-xeus", "--no-sourcemaps",
-        ],
-        check=True, cwd=LITE, env=env,
-    )  # fmt: skip
-    finish(OUT)
+    voici(bin_dir, LITE, LITE / "content", OUT)
+    finish(OUT, wanted[:16])
     stamp.write_text(wanted)
     size = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())
     log(f"built {OUT.relative_to(ROOT)}: {size / 1e6:.1f} MB in {time.monotonic() - started:.0f} s")
@@ -368,8 +416,13 @@ def build(*, force: bool = False) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="build even if nothing changed")
+    parser.add_argument(
+        "--floor", action="store_true", help="also build the bench's one-label floor site"
+    )
     args = parser.parse_args(argv)
     build(force=args.force)
+    if args.floor:
+        build_floor(force=args.force)
     return 0
 
 

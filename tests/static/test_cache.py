@@ -1,0 +1,151 @@
+"""The static edition's service worker (tools/static/cache-first.js in front of JupyterLite's
+service-worker.js, as built into dist/static): the site's files come from the browser's cache
+after their first load, a new build is never served from an old build's cache, and the
+learner's files (everything under api/) are never cached.
+
+No Pyodide here: a small site of three files and the built service worker, so each step is
+one fetch. Playwright's routing (which blocks and counts requests that leave 127.0.0.1) turns
+the browser's HTTP cache off, so whatever comes back unchanged came from the worker's cache.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Error, Page
+
+from tests.static.conftest import StaticSite
+
+pytestmark = [pytest.mark.browser]
+
+BUILD_FILE = "twitchlearn-build.txt"
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cache</title>
+<script>navigator.serviceWorker.register("service-worker.js?enableCache=false")</script>
+</head><body><p>cache</p></body></html>
+"""
+
+
+class Site:
+    """A folder that stands for one build of the site, changed by the test like a server's."""
+
+    def __init__(self, folder: Path, built: Path) -> None:
+        self.folder = folder
+        self.worker = (built / "service-worker.js").read_text(encoding="utf-8")
+        self.build_id = (built / BUILD_FILE).read_text(encoding="utf-8").strip()
+        assert f'TL_BUILD = "{self.build_id}"' in self.worker
+        self.write("page.html", PAGE)
+        self.write("jupyter-lite.json", "{}")  # what StaticSite asks for to see it is up
+        self.deploy(self.build_id, "first build")
+
+    def write(self, path: str, text: str) -> None:
+        file = self.folder / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(text, encoding="utf-8")
+
+    def deploy(self, build_id: str, wheel: str) -> None:
+        """A build: its service worker, its id and a file of it (a wheel, say)."""
+        worker = self.worker.replace(f'TL_BUILD = "{self.build_id}"', f'TL_BUILD = "{build_id}"')
+        self.write("service-worker.js", worker)
+        self.write(BUILD_FILE, build_id + "\n")
+        self.write("static/pyodide/course.whl", wheel)
+
+
+@pytest.fixture
+def small_site(built_site: Path, tmp_path: Path) -> Iterator[tuple[Site, StaticSite]]:
+    site = Site(tmp_path / "site", built_site)
+    served = StaticSite(site.folder)
+    yield site, served
+    served.stop()
+
+
+def fetched(page: Page, path: str) -> str:
+    text: str = page.evaluate("p => fetch(p).then(r => r.text())", path)
+    return text
+
+
+def caches(page: Page) -> list[str]:
+    names: list[str] = page.evaluate("async () => (await caches.keys()).sort()")
+    return names
+
+
+def until_active(context: BrowserContext, build_id: str) -> None:
+    """Wait until the worker of `build_id` is the site's active one (each try asks the
+    workers themselves; a worker being installed is not there yet)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for worker in context.service_workers:
+            try:
+                if worker.evaluate(
+                    "id => typeof TL_BUILD !== 'undefined' && TL_BUILD === id &&"
+                    " self.registration.active !== null &&"
+                    " self.registration.installing === null && self.registration.waiting === null",
+                    build_id,
+                ):
+                    return
+            except Error:  # a worker that stopped while asked
+                continue
+    raise AssertionError(f"the worker of build {build_id} never became the active one")
+
+
+def test_files_come_from_the_cache_and_a_new_build_replaces_them(
+    browser: Browser, small_site: tuple[Site, StaticSite]
+) -> None:
+    site, served = small_site
+    context = browser.new_context()
+    context.route("**/*", served.route)
+    page = context.new_page()
+    try:
+        page.goto(f"{served.url}/page.html")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        assert fetched(page, "static/pyodide/course.whl") == "first build"
+        site.write("static/pyodide/course.whl", "changed on the server, same build")
+        # cache-first: the file kept from its first load
+        assert fetched(page, "static/pyodide/course.whl") == "first build"
+        assert caches(page) == ["precache", f"twitchlearn-{site.build_id}"]
+
+        # a new build on the server: the next page load gets it, not the old cache's copy
+        new_id = "0123456789abcdef"
+        site.deploy(new_id, "second build")
+        page.reload()
+        assert fetched(page, "static/pyodide/course.whl") == "second build"
+        # the new worker (its script differs) takes over and leaves only its own cache
+        until_active(context, new_id)
+        page.reload()
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        assert fetched(page, "static/pyodide/course.whl") == "second build"
+        site.write("static/pyodide/course.whl", "changed again, same build")
+        assert fetched(page, "static/pyodide/course.whl") == "second build"
+        assert caches(page) == ["precache", f"twitchlearn-{new_id}"]
+        assert served.outside == []
+    finally:
+        context.close()
+
+
+def test_the_learners_files_are_never_cached(
+    browser: Browser, small_site: tuple[Site, StaticSite]
+) -> None:
+    site, served = small_site
+    site.write("api/contents/answers.json", '{"answers": 1}')
+    context = browser.new_context()
+    context.route("**/*", served.route)
+    page = context.new_page()
+    try:
+        page.goto(f"{served.url}/page.html")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        assert fetched(page, "api/contents/answers.json") == '{"answers": 1}'
+        site.write("api/contents/answers.json", '{"answers": 2}')
+        assert fetched(page, "api/contents/answers.json") == '{"answers": 2}'
+        assert fetched(page, "static/pyodide/course.whl") == "first build"  # this one is kept
+        kept: list[str] = page.evaluate(
+            "async () => { const out = [];"
+            " for (const k of await caches.keys()) {"
+            "   for (const r of await (await caches.open(k)).keys()) out.push(r.url); }"
+            " return out; }"
+        )
+        assert kept
+        assert not [url for url in kept if "/api/" in url], kept
+    finally:
+        context.close()
