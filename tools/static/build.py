@@ -14,7 +14,8 @@ The build tools (voici and JupyterLite, pinned: see PINS) live in their own venv
 build/static-venv/, so their pins never touch the server edition's .venv. Downloads are kept
 in build/static-cache/; a build whose inputs are unchanged is reused (dist/static/.inputs).
 
-Pins and traps found by trying (see docs/static.md): voici 0.10.0 needs jupyterlite-core <0.8;
+Pins and traps found by trying (the README's static edition section):
+voici 0.10.0 needs jupyterlite-core <0.8;
 jupyterlite-pyodide-kernel 0.7.2 fails in Voici, 0.7.0 works (Pyodide 0.29.0); voici's
 jupyterlite-xeus add-on needs emscripten-forge, so it is disabled.
 """
