@@ -625,8 +625,10 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="twitchlearn-bench-") as tmp:
             results.update(asyncio.run(classes(args, Path(tmp))))
     else:
-        log("offline figures")
-        o = offline.figures()
+        o = None
+        if not args.navigation_only:
+            log("offline figures")
+            o = offline.figures()
         with tempfile.TemporaryDirectory(prefix="twitchlearn-bench-") as tmp:
             results.update(asyncio.run(pages(args, Path(tmp))))
         results["offline"] = o

@@ -58,17 +58,9 @@ def _at(page: Page, width: str, name: str) -> Page:
     return page
 
 
-# Found by this test (2026-12) and not fixed yet: in the static edition the chart is drawn by
-# JupyterLab's plotly renderer (jupyterlab-plotly's mime extension), whose output box
-# `div.jp-RenderedPlotly` scrolls but cannot take focus (the server edition's explorer passes
-# this rule: tests/browser/test_pages.py). A fix (that box not scrolling) is not tried yet.
-# Strict: when the box is gone or focusable, these fail and say so.
-EXPLORER_XFAIL = pytest.mark.xfail(
-    strict=True,
-    reason="scrollable-region-focusable on jupyterlab-plotly's div.jp-RenderedPlotly "
-    "(third-party renderer markup in the static edition)",
-)
-NAMES = [pytest.param(name, marks=EXPLORER_XFAIL) if name == "explorer" else name for name in PAGES]
+# The explorer included: its plotly box no longer scrolls (the layout fixes of issue 12), so
+# axe's scrollable-region-focusable rule, a strict xfail here before, passes too.
+NAMES = list(PAGES)
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))

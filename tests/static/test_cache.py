@@ -71,11 +71,20 @@ def caches(page: Page) -> list[str]:
     return names
 
 
-def until_active(context: BrowserContext, build_id: str) -> None:
+def until_active(context: BrowserContext, page: Page, build_id: str) -> None:
     """Wait until the worker of `build_id` is the site's active one (each try asks the
-    workers themselves; a worker being installed is not there yet)."""
-    deadline = time.monotonic() + 60
+    workers themselves; a worker being installed is not there yet). The page asks the
+    browser to look for the new worker again every few seconds: the browser's own check after
+    a navigation was once not enough, on a loaded machine, within a minute (CI, 2026-12-01)."""
+    deadline = time.monotonic() + 180
+    asked = 0.0
     while time.monotonic() < deadline:
+        if time.monotonic() - asked > 5:
+            asked = time.monotonic()
+            page.evaluate(
+                "() => navigator.serviceWorker.getRegistration()"
+                ".then(r => r && r.update()).catch(() => undefined)"
+            )
         for worker in context.service_workers:
             try:
                 if worker.evaluate(
@@ -87,6 +96,7 @@ def until_active(context: BrowserContext, build_id: str) -> None:
                     return
             except Error:  # a worker that stopped while asked
                 continue
+        time.sleep(0.2)  # polling the workers' state, not waiting for time to pass
     raise AssertionError(f"the worker of build {build_id} never became the active one")
 
 
@@ -112,7 +122,7 @@ def test_files_come_from_the_cache_and_a_new_build_replaces_them(
         page.reload()
         assert fetched(page, "static/pyodide/course.whl") == "second build"
         # the new worker (its script differs) takes over and leaves only its own cache
-        until_active(context, new_id)
+        until_active(context, page, new_id)
         page.reload()
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         assert fetched(page, "static/pyodide/course.whl") == "second build"
