@@ -19,11 +19,11 @@ import pytest
 import websocket
 import zxingcpp
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.test_accessibility import blocking_violations
 from tests.support.learner import COURSE
-from tests.support.servers import FIRST_PAGE_TIMEOUT_MS, VoilaServer, open_page
+from tests.support.servers import FIRST_PAGE_TIMEOUT_MS, VoilaServer, only_to, open_page
 from twitchlearn.site import START_PAGE
 
 pytestmark = pytest.mark.browser
@@ -47,17 +47,10 @@ def class_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServ
     app.stop()
 
 
-def _class_only(route: Route) -> None:
-    if re.match(rf"^(https?|wss?)://{re.escape(CLASS_HOST)}[:/]", route.request.url):
-        route.continue_()
-    else:
-        route.abort()
-
-
 @pytest.fixture
 def class_page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1100, "height": 900})
-    context.route("**/*", _class_only)
+    context.route("**/*", only_to(CLASS_HOST))
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page

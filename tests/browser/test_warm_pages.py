@@ -9,20 +9,21 @@ they run on this machine, and a learner still needs the key.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.support.learner import answer_with_keyboard, first_of_kind, press_button, wrong_answer
-from tests.support.servers import FIRST_PAGE_TIMEOUT_MS, VoilaServer, open_page
+from tests.support.servers import (
+    FIRST_PAGE_TIMEOUT_MS,
+    VoilaServer,
+    only_to,
+    open_page,
+    wait_for_log,
+)
 from twitchlearn import load_course
 from twitchlearn.site import lesson_page
 
@@ -49,29 +50,20 @@ def warm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServe
     app.stop()
 
 
-def _pool_filled(server: VoilaServer, notebook: str, timeout: float = 300) -> None:
-    """Wait until the server's log says `notebook`'s pool is full (a polled file, not a sleep)."""
-    deadline = time.monotonic() + timeout
-    line = f"Kernel pool of {notebook} is filled"
-    while line not in server.log():
-        assert time.monotonic() < deadline, f"no warm kernel for {notebook}:\n{server.log()}"
-        time.sleep(0.2)
+def _pool_filled(server: VoilaServer, notebook: str, times: int = 1) -> None:
+    """Wait until the log says `notebook`'s pool was filled `times` times: the first fill,
+    then one a refill after each page that took a warm kernel."""
+    line = re.escape(f"Kernel pool of {notebook} is filled")
+    wait_for_log(server, "(?s)" + ".*".join([line] * times), timeout=300)
 
 
 def _handed_out(server: VoilaServer, notebook: str) -> int:
     return len(re.findall(rf"Using pre-heated kernel: \S+ for {re.escape(notebook)}", server.log()))
 
 
-def _class_only(route: Route) -> None:
-    if re.match(rf"^(https?|wss?)://{re.escape(CLASS_HOST)}[:/]", route.request.url):
-        route.continue_()
-    else:
-        route.abort()
-
-
 def _learner_page(browser: Browser) -> Page:
     context = browser.new_context(viewport={"width": 1100, "height": 900})
-    context.route("**/*", _class_only)
+    context.route("**/*", only_to(CLASS_HOST))
     page = context.new_page()
     page.set_default_timeout(30_000)
     return page
@@ -128,7 +120,7 @@ def test_a_warm_kernel_learns_the_learner_in_the_link(
     expect(page.locator(".tl-who")).to_contain_text("Saving your answers as Warm Sam in class 8C.")
     assert _handed_out(warm_server, lesson_page(SECOND)) == before + 1, warm_server.log()
     # and the next learner of that page finds a warm kernel again, which knows nobody yet
-    _pool_filled_again(warm_server, lesson_page(SECOND), before + 1)
+    _pool_filled(warm_server, lesson_page(SECOND), times=before + 2)
     other = _learner_page(browser)
     open_page(
         other,
@@ -139,35 +131,3 @@ def test_a_warm_kernel_learns_the_learner_in_the_link(
     assert _handed_out(warm_server, lesson_page(SECOND)) == before + 2, warm_server.log()
     page.context.close()
     other.context.close()
-
-
-def _pool_filled_again(server: VoilaServer, notebook: str, times: int) -> None:
-    """Wait for the (times+1)-th "filled" line of `notebook`'s pool: the first fill, then
-    one a refill after each page that took a warm kernel."""
-    deadline = time.monotonic() + 300
-    line = f"Kernel pool of {notebook} is filled"
-    while server.log().count(line) < times + 1:
-        assert time.monotonic() < deadline, f"{notebook}'s pool never refilled:\n{server.log()}"
-        time.sleep(0.2)
-
-
-def test_hashed_scripts_are_kept_by_the_browser_and_others_are_asked_again(
-    server: VoilaServer,
-) -> None:
-    """A page's lab-extension scripts carry a content hash in their names: the browser may
-    keep them a year (`immutable`); Voila's own unhashed files keep asking (no year)."""
-    # what Voila names in each page's `federated_extensions`: the installed extensions' builds
-    installed = Path(sys.prefix, "share", "jupyter", "labextensions")
-    loads = []
-    for package in installed.glob("**/package.json"):
-        build = json.loads(package.read_text()).get("jupyterlab", {}).get("_build", {})
-        if "load" in build:
-            loads.append((build["load"], package.parent.relative_to(installed).as_posix()))
-    assert loads, f"no lab extension under {installed}"
-    for load, name in loads:
-        url = f"{server.url}/voila/labextensions/{name}/{load}"
-        with urllib.request.urlopen(url, timeout=60) as got:  # noqa: S310 (our http URL)
-            assert got.headers["Cache-Control"] == "public, max-age=31536000, immutable", url
-    voila_js = f"{server.url}/voila/static/voila.js"
-    with urllib.request.urlopen(voila_js, timeout=60) as got:  # noqa: S310 (our http URL)
-        assert "immutable" not in (got.headers["Cache-Control"] or "")

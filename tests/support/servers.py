@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -134,12 +135,20 @@ class VoilaServer(ServerProcess):
         self._wait_ready(f"{self.url}/voila/static/voila.js{self.key_query}")
 
 
-def local_only(route: Route) -> None:
-    """A Playwright route handler: requests to 127.0.0.1 go on, every other one fails."""
-    if re.match(r"^(https?|wss?)://127\.0\.0\.1[:/]", route.request.url):
-        route.continue_()
-    else:
-        route.abort()
+def only_to(host: str) -> Callable[[Route], None]:
+    """A Playwright route handler: requests to `host` go on, every other one fails."""
+    allowed = re.compile(rf"^(https?|wss?)://{re.escape(host)}[:/]")
+
+    def route_handler(route: Route) -> None:
+        if allowed.match(route.request.url):
+            route.continue_()
+        else:
+            route.abort()
+
+    return route_handler
+
+
+local_only = only_to("127.0.0.1")
 
 
 def wait_for_log(
