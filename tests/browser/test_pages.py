@@ -219,6 +219,52 @@ def test_the_chart_follows_the_window_width(opened: dict[str, Page]) -> None:
         )
 
 
+# Every word the chart draws (title, axis titles, factor names, bar labels) inside the chart's
+# own box: the page-level checks above see the SVG as one box and not the text in it.
+CHART_TEXT_OUTSIDE = """() => {
+  const svg = document.querySelector('.tl-explorer-chart .main-svg');
+  const box = svg.getBoundingClientRect();
+  const found = [];
+  for (const t of svg.parentElement.querySelectorAll('svg text')) {
+    const r = t.getBoundingClientRect();
+    if (r.width === 0 || !t.textContent.trim()) continue;
+    if (r.left < box.left - 1 || r.right > box.right + 1) {
+      found.push(`"${t.textContent.trim()}" runs from ${Math.round(r.left)} to `
+        + `${Math.round(r.right)} px, the chart from ${Math.round(box.left)} to `
+        + `${Math.round(box.right)} px`);
+    }
+  }
+  return found;
+}"""
+
+
+def test_the_charts_words_fit_in_the_chart_at_every_width(opened: dict[str, Page]) -> None:
+    """At 390 px the x-axis title ran off the chart's right edge, and at 320 px the
+    warning-sign title did too (seen in a screenshot; nothing looked inside the SVG)."""
+    page = opened["explorer"]
+    flag = page.locator(".tl-red-flags .widget-checkbox input").first
+    try:
+        for ticked in (False, True):
+            if ticked:
+                flag.check()
+                expect(page.locator(".tl-explorer-chart .gtitle")).to_contain_text("Warning")
+            for width in WIDTHS:
+                _at(page, width)
+                page.wait_for_function(
+                    """(w) => { const s = document.querySelector('.tl-explorer-chart .main-svg');
+                       return s && Math.abs(s.getBoundingClientRect().width
+                         - document.querySelector('.tl-explorer-chart')
+                             .getBoundingClientRect().width) <= 1; }""",
+                    arg=WIDTHS[width][0],
+                )
+                outside = page.evaluate(CHART_TEXT_OUTSIDE)
+                state = "with a warning sign ticked" if ticked else "as it opens"
+                assert not outside, f"the chart at {width}, {state}:\n" + "\n".join(outside)
+    finally:
+        flag.uncheck()
+        _at(page, "desktop")
+
+
 @pytest.mark.parametrize("name", ["start", "lesson 2", "explorer", "review"])
 def test_the_header_says_where_you_are_and_its_menu_works_by_keyboard(
     opened: dict[str, Page], name: str

@@ -300,7 +300,8 @@ def test_red_flag_retitles_the_chart(view: ExplorerView) -> None:
     view.red_flags[RedFlag.SPEECH_OR_SWALLOWING].value = True
     title = sent(view)["layout"]["title"]["text"]
     assert title.startswith("Warning sign ticked")
-    assert view.chart.text.startswith(title)
+    assert "<br>" in title  # too long for one line on a phone: plotly does not wrap
+    assert view.chart.text.startswith(title.replace("<br>", " "))
 
 
 def test_each_redraw_sends_one_small_figure(view: ExplorerView) -> None:

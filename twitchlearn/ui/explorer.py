@@ -14,6 +14,7 @@ role="alert": call 999, see a GP within days, or see a GP).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Mapping
 from html import escape
 from typing import Any
@@ -57,6 +58,11 @@ _COLOUR_NAMES = {
 _LABEL_WIDTH = {"description_width": "15em"}
 _CHART_TITLE = "What each factor adds (points)"
 _CHART_TITLE_OVERRIDE = "Warning sign ticked: see the advice, not these points"
+# The chart is as wide as the page, down to about 270 px on a 320 px phone, and plotly does
+# not wrap text: the factor names and the warning-sign title are broken into lines this
+# long (at the chart's font sizes, each fits on the narrowest phone).
+_LABEL_LINE = 16
+_TITLE_LINE = 30
 
 
 def _points(n: int) -> str:
@@ -146,7 +152,8 @@ class ExplorerView:
         )
         legend = ", ".join(f"{_COLOUR_NAMES[e]} = {escape(e.label)}" for e in Evidence)
         self.legend = widgets.HTML(
-            f'<p class="tl-legend">Bar colours show the evidence: {legend}.</p>'
+            '<p class="tl-legend">Points come from a teaching model, not a measurement. '
+            f"Bar colours show the evidence: {legend}.</p>"
         )
         self.summary = widgets.HTML("", layout=FULL_WIDTH)
         self.summary.add_class("tl-explorer-summary")
@@ -212,11 +219,13 @@ class ExplorerView:
         return {
             "data": [bar],
             "layout": {
-                "title": {"text": _chart_title(result)},
+                "title": {"text": _lines(_chart_title(result), _TITLE_LINE), "font": {"size": 16}},
                 "height": CHART_HEIGHT,
-                "margin": {"l": 10, "r": 30, "t": 50, "b": 50},
+                "margin": {"l": 10, "r": 30, "t": 64, "b": 50},
                 "xaxis": {
-                    "title": {"text": "Points (teaching model, not a measurement)"},
+                    # The legend under the chart says it is a teaching model, in words that
+                    # wrap; a longer axis title ran off a phone's screen.
+                    "title": {"text": "Points"},
                     "range": [0, self._max_points() + 1],
                     "dtick": 1,
                     "fixedrange": True,
@@ -366,10 +375,17 @@ def _chart_title(result: Assessment) -> str:
     return _CHART_TITLE_OVERRIDE if result.see_clinician else _CHART_TITLE
 
 
+def _lines(text: str, width: int) -> str:
+    """`text` broken at spaces into lines of at most `width` characters, for plotly (which
+    draws `<br>` as a line break and never wraps by itself). `text` is the course's own
+    words, never a learner's: plotly draws a few HTML tags in labels."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
 def _bar_values(result: Assessment) -> dict[str, Any]:
     items = result.contributions
     return {
-        "y": [c.label for c in items],
+        "y": [_lines(c.label, _LABEL_LINE) for c in items],
         "x": [c.points for c in items],
         "text": [_points(c.points) for c in items],
         "hovertext": [
