@@ -162,10 +162,13 @@ async def classes(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
 
 def class_server_args(config: str, args: argparse.Namespace) -> tuple[list[str], int]:
     """The class server's arguments and start-page pool size for a `--class-servers` entry:
-    `shipped` or `class-size`, optionally `-refillK` (`--refill-at-once K`)."""
-    found = re.fullmatch(r"(shipped|class-size)(?:-refill(\d+))?", config)
+    `shipped` or `class-size`, optionally `-refillK` (`--refill-at-once K`) and `-followK`
+    (`--follow-class K`)."""
+    found = re.fullmatch(r"(shipped|class-size)(?:-refill(\d+))?(?:-follow(\d+))?", config)
     if not found:
-        raise ValueError(f"unknown class server {config!r} (shipped, class-size, ...-refillK)")
+        raise ValueError(
+            f"unknown class server {config!r} (shipped, class-size, ...-refillK, ...-followK)"
+        )
     if found[1] == "shipped":  # no flags: the defaults (the start page's pool sized by memory)
         server_args, pool = [], 0
     else:
@@ -173,6 +176,8 @@ def class_server_args(config: str, args: argparse.Namespace) -> tuple[list[str],
         server_args, pool = ["--class-size", str(largest)], largest
     if found[2] is not None:
         server_args += ["--refill-at-once", found[2]]
+    if found[3] is not None:
+        server_args += ["--follow-class", found[3]]
     return server_args, pool
 
 
@@ -236,6 +241,8 @@ async def _class_part(
                     f"{c['kernels_after_linger']}, gen/server "
                     f"{c['generator_share_of_machine']:.0%}/{c['server_share_of_machine']:.0%}"
                 )
+            if args.class_moves:
+                await _class_moves(browser, server, run, args, assets)
             run["log_errors"] = [
                 line
                 for line in server.log().splitlines()
@@ -243,6 +250,78 @@ async def _class_part(
             ][-20:]
         finally:
             server.stop()
+
+
+async def _class_moves(
+    browser: Browser,
+    server: BenchServer,
+    run: dict[str, Any],
+    args: argparse.Namespace,
+    assets: list[str],
+) -> None:
+    """A class on the start page follows its link to lesson 1 at the same moment; one
+    learner alone making the same move (protocol and Chromium, 3 each) is the baseline."""
+    for kind in ("protocol", "browser"):
+        times: list[float] = []
+        for _ in range(3):
+            one = await b.a_class_moves(
+                browser, server, 1, nav.LESSON_1, browsers=int(kind == "browser"), assets=assets
+            )
+            times.extend(one["interactive_s"])
+        run[f"moves_single_{kind}_s"] = times
+        log(f"  one {kind} learner alone to lesson 1: {[round(t, 2) for t in times]}")
+    log(f"  a class of {args.class_moves} on the start page moves to lesson 1 at once")
+    m = await b.a_class_moves(
+        browser,
+        server,
+        args.class_moves,
+        nav.LESSON_1,
+        assets=assets,
+        timeout_s=args.class_timeout,
+    )
+    run["moves"] = m
+    log(
+        f"    p50/p95 {m['interactive_p50_s']}/{m['interactive_p95_s']}, browser "
+        f"{m['browser_s']}, errors {len(m['errors'])}, kernels {m['kernels_before']}/"
+        f"{m['kernels_peak']}, settled after {m['settled_s']:.0f} s"
+    )
+
+
+def moves_rows(run: dict[str, Any], where: str) -> list[Row]:
+    m = run.get("moves")  # (not in runs before 2026-12-01, fourth session)
+    if not m:
+        return []
+    med = statistics.median
+    one_p = med(run["moves_single_protocol_s"]) if run.get("moves_single_protocol_s") else None
+    one_b = med(run["moves_single_browser_s"]) if run.get("moves_single_browser_s") else None
+    n = m["size"]
+    b_time = m["browser_s"][0] if m["browser_s"] else None
+    protocol = [t for t in m["protocol_s"] if t is not None]
+    p50 = statistics.median(protocol) if protocol else None
+    p95 = b.percentile(protocol, 0.95) if protocol else None
+    return [
+        (f"{where}: one protocol learner alone, start -> lesson 1", f"{_p(one_p)} s", "1.00x", ""),
+        (f"{where}: one browser learner alone, start -> lesson 1", f"{_p(one_b)} s", "1.00x", ""),
+        (
+            f"Class of {n} moves to lesson 1: protocol p50 / p95",
+            f"{_p(p50)} / {_p(p95)} s",
+            f"{ratio(p50, one_p)} / {ratio(p95, one_p)}",
+            "",
+        ),
+        (
+            f"Class of {n} moves to lesson 1: the browser learner",
+            f"{_p(b_time)} s",
+            ratio(b_time, one_b),
+            "",
+        ),
+        (
+            f"Class of {n} moves: answered / errors / kernels before, peak",
+            f"{len(m['interactive_s'])}/{n} / {len(m['errors'])} / "
+            f"{m['kernels_before']}, {m['kernels_peak']}",
+            f"settled {m['settled_s']:.0f} s",
+            "",
+        ),
+    ]
 
 
 def ratio(value: float | None, floor: float | None) -> str:
@@ -339,6 +418,7 @@ def class_rows(r: dict[str, Any], args: argparse.Namespace) -> list[Row]:
                     "",
                 )
             )
+        rows.extend(moves_rows(run, where))
     return rows
 
 
@@ -567,17 +647,26 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         help="seconds a learner of a class may take before it counts as an error (default 240)",
     )
     parser.add_argument(
+        "--class-moves",
+        type=int,
+        default=None,
+        help="after the classes, this many learners on the start page follow its link to "
+        "lesson 1 at once (default: the largest class; 0: not measured)",
+    )
+    parser.add_argument(
         "--class-servers",
         default="shipped,class-size",
         help="class servers, comma separated: shipped (--class-size of --class-pool), "
         "class-size (--class-size <largest class>), either with -refillK "
-        "(--refill-at-once K); default shipped,class-size",
+        "(--refill-at-once K) and -followK (--follow-class K); default shipped,class-size",
     )
     args = parser.parse_args(argv)
     args.class_servers = [c.strip() for c in args.class_servers.split(",") if c.strip()]
     if args.quick:
         args.loads, args.moves, args.class_sizes = 5, 10, "10"
     args.class_sizes = [int(n) for n in args.class_sizes.split(",") if n.strip()]
+    if args.class_moves is None:
+        args.class_moves = max(args.class_sizes, default=0)
     return args
 
 

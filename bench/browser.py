@@ -296,7 +296,7 @@ async def _learner(
     return result
 
 
-def _percentile(values: list[float], share: float) -> float:
+def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, round(share * (len(ordered) - 1))))
     return ordered[index]
@@ -331,9 +331,9 @@ def _summary(results: list[dict[str, Any]]) -> dict[str, Any]:
         "count": len(results),
         "interactive_s": done,
         "interactive_p50_s": statistics.median(done) if done else None,
-        "interactive_p95_s": _percentile(done, 0.95) if done else None,
+        "interactive_p95_s": percentile(done, 0.95) if done else None,
         "saved_s": saved,
-        "saved_p95_s": _percentile(saved, 0.95) if saved else None,
+        "saved_p95_s": percentile(saved, 0.95) if saved else None,
         "errors": [r["error"] for r in results if r["error"]],
         # protocol learners: until the page and its scripts had arrived (the rest: websocket,
         # kernel info and widget states)
@@ -438,4 +438,115 @@ async def a_class(
         "linger_s": linger_s,
         "pool_size": pool_size,
         "pool_refill_wait_s": pool_wait,
+    }
+
+
+# -- a class moving on together ----------------------------------------------------------------
+
+
+async def _browser_moves(
+    page: Page, lesson: str, gate: asyncio.Event, timeout_s: float
+) -> dict[str, Any]:
+    """On the start page: follow its first lesson's link when the gate opens, until the
+    lesson's first question can be answered."""
+    await gate.wait()
+    began = time.perf_counter()
+    result: dict[str, Any] = {"interactive_s": None, "error": None}
+    try:
+        async with asyncio.timeout(timeout_s):
+            await page.locator(".tl-lessons a:visible").first.click()
+            await page.wait_for_url(f"**/{lesson}*", timeout=LOAD_TIMEOUT_MS)
+            await page.locator(".tl-quiz .tl-question input").first.wait_for(
+                timeout=LOAD_TIMEOUT_MS
+            )
+            result["interactive_s"] = time.perf_counter() - began
+    except Exception as exc:  # a learner who never got there is a result, not a crash
+        result["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+    return result
+
+
+async def _protocol_moves(
+    learner: ProtocolLearner, path: str, gate: asyncio.Event, timeout_s: float
+) -> dict[str, Any]:
+    await gate.wait()
+    began = time.perf_counter()
+    result: dict[str, Any] = {"interactive_s": None, "error": None}
+    try:
+        async with asyncio.timeout(timeout_s):
+            # The scripts come from the browser's cache on a second page: none fetched.
+            await learner.move(path, [])
+            result["interactive_s"] = time.perf_counter() - began
+    except Exception as exc:  # a learner who never got there is a result, not a crash
+        first = str(exc).splitlines()[0][:200] if str(exc) else ""
+        result["error"] = f"{type(exc).__name__}: {first}"
+    return result
+
+
+async def a_class_moves(
+    browser: Browser,
+    server: BenchServer,
+    size: int,
+    lesson: str,
+    *,
+    browsers: int = 1,
+    assets: list[str] | None = None,
+    timeout_s: float = 600,
+) -> dict[str, Any]:
+    """`size` learners (`browsers` of them Chromium pages, the rest protocol learners) open
+    the start page and save their names; when the server is idle again (the teacher talks
+    while the pools refill), all follow the start page's link to `lesson` at the same
+    moment. Measured: from that moment until the lesson answers (Chromium: its first
+    question's options can be chosen; protocol: kernel info and widget states arrived)."""
+    contexts = [await new_context(browser) for _ in range(browsers)]
+    pages = [await context.new_page() for context in contexts]
+    arrive = asyncio.Event()
+    url = f"{server.url}/voila/render/{START}"
+    tasks = [
+        asyncio.create_task(_learner(page, url, f"Mover{n:02d}", arrive, timeout_s))
+        for n, page in enumerate(pages)
+    ]
+    learners = [ProtocolLearner(server.url) for _ in range(size - browsers)]
+    tasks += [
+        asyncio.create_task(
+            protocol_learner(
+                learner, f"/voila/render/{START}", f"Moverp{n:02d}", arrive, timeout_s, assets
+            )
+        )
+        for n, learner in enumerate(learners)
+    ]
+    arrive.set()
+    arrived = await asyncio.gather(*tasks)
+    settle_began = time.monotonic()
+    server.wait_pool_settled(timeout=600)
+    settled_s = time.monotonic() - settle_began
+    kernels_before = len(server.kernels())
+    go = asyncio.Event()
+    moves = [asyncio.create_task(_browser_moves(page, lesson, go, timeout_s)) for page in pages]
+    moves += [
+        asyncio.create_task(_protocol_moves(learner, f"/voila/render/{lesson}", go, timeout_s))
+        for learner in learners
+    ]
+    wall0 = time.monotonic()
+    go.set()
+    results = await asyncio.gather(*moves)
+    wall = time.monotonic() - wall0
+    kernels_peak = len(server.kernels())
+    await asyncio.gather(*(learner.leave() for learner in learners))
+    for page, context in zip(pages, contexts, strict=True):
+        await close(page, context)
+    done = [r["interactive_s"] for r in results if r["interactive_s"] is not None]
+    return {
+        "size": size,
+        "lesson": lesson,
+        "arrive_errors": [r["error"] for r in arrived if r["error"]],
+        "settled_s": settled_s,
+        "interactive_s": done,
+        "interactive_p50_s": statistics.median(done) if done else None,
+        "interactive_p95_s": percentile(done, 0.95) if done else None,
+        "browser_s": [r["interactive_s"] for r in results[:browsers]],
+        "protocol_s": [r["interactive_s"] for r in results[browsers:]],
+        "errors": [r["error"] for r in results if r["error"]],
+        "wall_s": wall,
+        "kernels_before": kernels_before,
+        "kernels_peak": kernels_peak,
     }

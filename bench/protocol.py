@@ -232,8 +232,23 @@ class ProtocolLearner:
             if data.get("method") == "update" and isinstance(value, str) and wanted in value:
                 return
 
+    async def move(self, path: str, assets: list[str]) -> None:
+        """Follow a link to another page: this page's kernel goes (as the browser's unload
+        beacon makes it), then the next page loads and connects."""
+        await self._leave_page()
+        self.states = {}
+        self.session = str(uuid.uuid4())
+        self._inbox = asyncio.Queue()
+        await self.open_page(path, assets)
+        await self.connect()
+
     async def leave(self) -> int:
         """Close the websocket and send the unload beacon's shutdown; its HTTP status."""
+        status = await self._leave_page()
+        self.http.close()
+        return status
+
+    async def _leave_page(self) -> int:
         if self.ws is not None:
             self.ws.close()
             self.ws = None
@@ -255,7 +270,7 @@ class ProtocolLearner:
                 raise_error=False,
             )
             status = response.code
-        self.http.close()
+            self.kernel_id = ""
         return status
 
 

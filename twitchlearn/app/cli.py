@@ -105,6 +105,7 @@ def _serve(args: argparse.Namespace) -> int:
     if class_size is None:
         class_size = default_class_size(other_warm)
     warm = class_size + other_warm
+    follow_class = class_size if args.follow_class is None else args.follow_class
     max_kernels = args.max_kernels or default_max_kernels(warm)
     if max_kernels <= warm:
         return _fail(
@@ -135,6 +136,11 @@ def _serve(args: argparse.Namespace) -> int:
         f"Keeping {class_size} start-page kernels warm, and {args.warm_pages} for each other page",
         flush=True,
     )
+    if follow_class and (class_size or args.warm_pages):
+        print(
+            f"A page gets up to {follow_class} more while learners are on the page before it",
+            flush=True,
+        )
     print(f"At most {max_kernels} kernels at a time", flush=True)
     server.run(
         content=content_dir(args.content),
@@ -152,6 +158,7 @@ def _serve(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         behind_hub=args.behind_hub,
         teacher_key=args.teacher_key,
+        follow_class=follow_class,
     )
     return 0
 
@@ -494,6 +501,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="K",
         help="kernels kept warm for each other page, so the next lesson opens at once "
         f"(default {DEFAULT_WARM_PAGES}; 0 turns this off)",
+    )
+    serve.add_argument(
+        "--follow-class",
+        type=_non_negative,
+        default=None,
+        metavar="N",
+        help="more warm kernels a page gets, up to N, one for each learner on the page before "
+        "it, so a class that moves on together finds its kernels ready (default: the "
+        "--class-size; 0 turns this off)",
     )
     serve.add_argument(
         "--refill-at-once",

@@ -92,13 +92,14 @@ import tornado.web
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
-from traitlets import Integer
+from traitlets import Dict, Integer
 from traitlets.config import Config
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
+from twitchlearn import site
 from twitchlearn.app import notebooks
 from twitchlearn.app.defaults import (
     DEFAULT_CLASS_SIZE,
@@ -110,6 +111,7 @@ from twitchlearn.app.defaults import (
     DEFAULT_REFILL_AT_ONCE,
     DEFAULT_WARM_PAGES,
 )
+from twitchlearn.app.follow import next_pages, pool_targets
 from twitchlearn.app.gate import (
     BUSY_PAGE,
     COOKIE,
@@ -154,6 +156,7 @@ class _PageKernel:
     """What one page request did with kernels: shared (through `_PAGE`) between the page
     handler and the kernel manager, which starts or hands out the kernel deep inside Voila."""
 
+    notebook: str = ""  # the page asked for (Voila's notebook path, as its pools name it)
     fresh: bool = False  # the page starts a kernel of its own (not a warm one from the pool)
     claimed: bool = False  # holds one of the `max_kernels` places until its kernel exists
     kernel_id: str | None = None
@@ -260,6 +263,15 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
         help="Seconds a page's kernel has, after the page was sent, to get its websocket; "
         "then it is shut down. 0: wait for the culler.",
     )
+    follow_class = Integer(
+        0,
+        config=True,
+        help="Warm kernels a page adds, at most, for the learners on the page before it "
+        "(twitchlearn.app.follow). 0: each page keeps only its own.",
+    )
+    next_pages = Dict(
+        config=True, help="Each page's next page in course order (twitchlearn.app.follow)."
+    )
 
     def __init__(self, **kwargs: Any) -> None:
         # Set before Voila's pool wrapper (our subclass) starts the first fill in its __init__.
@@ -278,6 +290,9 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
         super().__init__(**kwargs)
         self._waiting_since: dict[str, datetime] = {}
         self._connected_once: set[str] = set()
+        self._learners_on: dict[str, str] = {}  # page kernel id -> its page, for following
+        self._own_sizes: dict[str, int] | None = None  # each page's own warm kernels
+        self._surplus_since: dict[str, datetime] = {}
 
     def _gated(
         self, voila_initialize: Callable[..., Awaitable[dict[str, Any]]]
@@ -315,8 +330,17 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
         """Voila's hand-out of a warm kernel to a page: the kernel becomes the page's."""
 
         async def get_rendered_notebook(*args: Any, **kwargs: Any) -> tuple[Any, Any, str]:
+            notebook = kwargs.get("notebook_name", args[0] if args else None)
+            pools: dict[str, list[asyncio.Future[Any]]] = getattr(self, "_pools", {})
+            waiting = pools.get(notebook) if isinstance(notebook, str) else None
+            ready = bool(waiting) and waiting[0].done()  # type: ignore[index]
             result = await voila_rendered(*args, **kwargs)
             kernel_id = result[2]
+            # One line a page: whether the warm kernel was ready, or still being prepared
+            # (the page waited for it); the following test and an operator read it.
+            self.log.info(
+                "%s got a warm kernel %s", notebook, "that was ready" if ready else "still starting"
+            )
             self._warm.discard(kernel_id)
             page = _PAGE.get()
             if page is not None:
@@ -327,9 +351,15 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
 
     # -- the cap --------------------------------------------------------------------------
 
-    def _pool_size(self) -> int:
+    def _configured(self, notebook: str) -> int:
+        """The warm kernels `notebook`'s pool is to hold now (Voila's `kernel_pools_config`)."""
         pools: dict[str, dict[str, Any]] = getattr(self, "kernel_pools_config", {}) or {}
-        return sum(int(config.get("pool_size", 0)) for name, config in pools.items())
+        default = pools.get("default", {})
+        return int(pools.get(notebook, default).get("pool_size", default.get("pool_size", 0)))
+
+    def _pool_size(self) -> int:
+        """The warm kernels of every page's pool at its full size."""
+        return sum(self._configured(notebook) for notebook in getattr(self, "_pools", {}))
 
     def kernels_in_use(self) -> int:
         """Page kernels (live or starting) + the warm pool at its full size + claims."""
@@ -378,6 +408,9 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
     def _page_has(self, page: _PageKernel, kernel_id: str) -> None:
         page.kernel_id = kernel_id
         self.release_claim(page)
+        if self.follow_class > 0 and page.notebook in self.next_pages:
+            self._learners_on[kernel_id] = page.notebook
+            self._follow()
         if page.gone:
             self.page_abandoned(page)
 
@@ -425,6 +458,60 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
         self._connected_once.add(kernel_id)
         super().notify_connect(kernel_id)
 
+    # -- following the class (twitchlearn.app.follow) ------------------------------------
+
+    def _own(self) -> dict[str, int]:
+        """Each page's own warm kernels, as configured at the start."""
+        if self._own_sizes is None:
+            pages = set(self.next_pages) | set(self.next_pages.values())
+            self._own_sizes = {page: self._configured(page) for page in pages}
+        return self._own_sizes
+
+    def _follow(self) -> None:
+        """Set each page's pool to its own warm kernels plus one for each learner on the
+        page before it, and start what is missing; what is too many goes in `_trim`."""
+        own = self._own()
+        room = None
+        if self.max_kernels > 0:  # one place is always left for a page request
+            followers = self._pool_size() - sum(own.values())
+            room = self.max_kernels - 1 - (self.kernels_in_use() - followers)
+        targets = pool_targets(self._learners_on, self.next_pages, own, self.follow_class, room)
+        # Voila's pool wrapper (our subclass) has these; it reads the sizes at every fill.
+        pools: dict[str, list[Any]] = getattr(self, "_pools", {})
+        sizes: dict[str, dict[str, Any]] = getattr(self, "kernel_pools_config", {})
+        fill: Callable[..., None] | None = getattr(self, "fill_if_needed", None)
+        for page, target in targets.items():
+            if target == self._configured(page):
+                continue
+            sizes[page] = {**sizes.get(page, sizes.get("default", {})), "pool_size": target}
+            self.log.info("Following the class: %d warm kernels for %s", target, page)
+            if fill is not None and target > len(pools.get(page, ())):
+                fill(delay=0, notebook_name=page)
+
+    def _trim(self) -> None:
+        """Warm kernels over a pool's size for a whole idle timeout (the learners they were
+        for went elsewhere) are shut down, as idle kernels are."""
+        now = utcnow()
+        pools: dict[str, list[asyncio.Future[Any]]] = getattr(self, "_pools", {})
+        for page, pool in pools.items():
+            surplus = len(pool) - self._configured(page)
+            if surplus <= 0:
+                self._surplus_since.pop(page, None)
+                continue
+            since = self._surplus_since.setdefault(page, now)
+            if now - since < timedelta(seconds=self.cull_idle_timeout):
+                continue
+            ready = [t for t in pool if t.done() and not t.cancelled() and t.exception() is None]
+            for task in ready[len(ready) - min(surplus, len(ready)) :]:
+                pool.remove(task)  # out of the pool first: no page can take it now
+                self._shutdown_soon(task.result()["kernel_id"])
+            self._surplus_since.pop(page, None)
+            self.log.info(
+                "Shut down %d warm kernels of %s that no learner came for",
+                min(surplus, len(ready)),
+                page,
+            )
+
     # -- culling --------------------------------------------------------------------------
 
     def _pool_kernels(self) -> dict[str, datetime]:
@@ -440,6 +527,7 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
         return found
 
     async def cull_kernels(self) -> None:
+        self._trim()
         pooled = self._pool_kernels()
         for kernel_id in pooled:
             # In the pool: the clock for "handed out, not connected" starts when it leaves.
@@ -477,6 +565,8 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
         self._waiting_since.pop(kernel_id, None)
         self._connected_once.discard(kernel_id)
         self._warm.discard(kernel_id)
+        if self._learners_on.pop(kernel_id, None) is not None:
+            self._follow()
         _WAITING.pop(kernel_id, None)
         RequestInfoSocketHandler._cache.pop(kernel_id, None)  # the request's cookies, too
         await super().shutdown_kernel(kernel_id, *args, **kwargs)
@@ -499,7 +589,7 @@ class _PageHandler(TornadoVoilaHandler):  # type: ignore[misc]
     async def get(self, path: str | None = None) -> None:
         _ = self.xsrf_token  # reading it sets the cookie
         manager = self.kernel_manager
-        page = _PageKernel()
+        page = _PageKernel(notebook=(path or "").lstrip("/"))
         if isinstance(manager, PoolSafeKernelManager) and not manager.claim_page(page):
             self.log.warning("Busy: %d kernels in use; refused %s", manager.max_kernels, path)
             self.set_header("Retry-After", str(BUSY_RETRY_SECONDS))
@@ -834,6 +924,8 @@ def voila_config(
     connect_seconds: int = DEFAULT_CONNECT_SECONDS,
     base_url: str = "/",
     behind_hub: bool = False,
+    follow_class: int = 0,
+    order: Sequence[str] = (),
 ) -> Config:
     """The production settings: set here, not left to whoever starts the server.
 
@@ -884,6 +976,9 @@ def voila_config(
     c.PoolSafeKernelManager.refill_at_once = refill_at_once
     c.PoolSafeKernelManager.max_kernels = max_kernels
     c.PoolSafeKernelManager.connect_seconds = connect_seconds
+    if pool_size > 0 or warm_pages > 0:
+        c.PoolSafeKernelManager.follow_class = follow_class
+        c.PoolSafeKernelManager.next_pages = next_pages(order)
     # No TCP ports to race for when many kernels start at once (see the module docstring).
     c.KernelManager.transport = "ipc"
     c.MappingKernelManager.cull_idle_timeout = cull_idle_seconds
@@ -909,6 +1004,7 @@ def run(
     base_url: str = "/",
     behind_hub: bool = False,
     teacher_key: str | None = None,
+    follow_class: int = 0,
 ) -> None:
     """Serve the course in `content` (see `content_dir`) until interrupted (SIGINT, SIGTERM).
 
@@ -917,7 +1013,8 @@ def run(
     (`twitchlearn.app.gate.needs_key`), `access_key` is the class's key, or a new one.
     `behind_hub`: a JupyterHub service behind its proxy (see the module docstring); only on
     a loopback `host`, with no warm pool.
-    `teacher_key` opens the class view (default: a new one).
+    `teacher_key` opens the class view (default: a new one). `follow_class`: warm kernels a
+    page adds, at most, for the learners on the page before it (`twitchlearn.app.follow`).
     """
     # The proxy's key, out of the environment before any kernel could inherit it.
     proxy_key = os.environ.pop(PROXY_KEY_ENV, "") or None
@@ -951,6 +1048,8 @@ def run(
             connect_seconds=connect_seconds,
             base_url=base_url,
             behind_hub=behind_hub,
+            follow_class=follow_class,
+            order=[page.name for page in site.pages(loaded)] if notebooks_dir is None else (),
         )
         gate = gate_for(host, port, access_key, teacher_key)
         os.environ[TEACHER_KEY_ENV] = gate.teacher_key or ""  # the class view's kernel checks it
