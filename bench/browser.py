@@ -461,7 +461,9 @@ async def _browser_moves(
             )
             result["interactive_s"] = time.perf_counter() - began
     except Exception as exc:  # a learner who never got there is a result, not a crash
-        result["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        first = str(exc).splitlines()[0][:200] if str(exc) else ""
+        result["error"] = f"{type(exc).__name__}: {first}"
+        result["page_text"] = (await page.inner_text("body"))
     return result
 
 
@@ -546,6 +548,7 @@ async def a_class_moves(
         "browser_s": [r["interactive_s"] for r in results[:browsers]],
         "protocol_s": [r["interactive_s"] for r in results[browsers:]],
         "errors": [r["error"] for r in results if r["error"]],
+        "browser_page_text": [r.get("page_text") for r in results[:browsers]],
         "wall_s": wall,
         "kernels_before": kernels_before,
         "kernels_peak": kernels_peak,

@@ -346,3 +346,33 @@ def test_kernels_use_unix_sockets() -> None:
 
     config = voila_config(port=1, open_browser=False, pool_size=30, cull_idle_seconds=120)
     assert config.KernelManager.transport == "ipc"
+
+
+def test_voila_waits_long_enough_for_a_cells_widgets() -> None:
+    """nbclient waits 4 s after a cell's reply for its output; ten warm lesson kernels
+    building their widgets at once on 2 cores took longer, and Voila sent a lesson without
+    its quiz (the bench's class moving to lesson 1 together)."""
+    from twitchlearn.app.server import voila_config
+
+    config = voila_config(port=1, open_browser=False, pool_size=30, cull_idle_seconds=120)
+    assert config.VoilaExecutor.iopub_timeout >= 30
+
+
+@pytest.mark.parametrize(("argv", "follow"), [([], 30), (["--follow-class", "4"], 4)])
+def test_follow_class_defaults_to_the_class_size(
+    served: list[dict[str, object]], argv: list[str], follow: int
+) -> None:
+    from twitchlearn.app.server import voila_config
+
+    assert main(["serve", "--no-browser", "--class-size", "30", *argv]) == 0
+    assert [call["follow_class"] for call in served] == [follow]
+    config = voila_config(
+        port=1,
+        open_browser=False,
+        pool_size=30,
+        cull_idle_seconds=120,
+        follow_class=follow,
+        order=["00_start_here.ipynb", "01_a.ipynb"],
+    )
+    assert config.PoolSafeKernelManager.follow_class == follow
+    assert config.PoolSafeKernelManager.next_pages == {"00_start_here.ipynb": "01_a.ipynb"}

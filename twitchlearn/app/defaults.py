@@ -66,8 +66,8 @@ def available_memory_mb() -> int | None:
 def default_class_size(other_warm: int, available_mb: int | None = None) -> int:
     """`--class-size` when not given: the warm kernels that a sixth of the available memory
     holds at KERNEL_MB each, less the `other_warm` kernels kept for the other pages, from
-    DEFAULT_CLASS_SIZE up to MAX_DEFAULT_CLASS_SIZE (a class of 30 on a machine with about
-    3.5 GB free)."""
+    DEFAULT_CLASS_SIZE up to MAX_DEFAULT_CLASS_SIZE (30 with the 9 other pages' warm kernels
+    takes about 19 GB free; 8 GB free gives 7)."""
     memory = available_memory_mb() if available_mb is None else available_mb
     budget = (memory or 0) // WARM_MEMORY_SHARE // KERNEL_MB - other_warm
     return max(DEFAULT_CLASS_SIZE, min(MAX_DEFAULT_CLASS_SIZE, budget))

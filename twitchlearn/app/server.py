@@ -27,6 +27,9 @@ What it changes in Voila 0.5, and why:
   and those took the CPU from the learners' pages (a class of 30: p95 21 s against 5 s,
   docs/performance.md); `--refill-at-once K` (`PoolSafeKernelManager.refill_at_once`,
   default 1) prepares only K (kernel started, course imported) at a time, start page first.
+  Warm kernels follow the class (`--follow-class`, `twitchlearn.app.follow`): the page after
+  one that learners are on keeps one more warm kernel for each of them, so a class opening
+  the next lesson together does not wait for the pool to prepare kernels one by one.
 - Pages that draw no chart (notebook metadata `twitchlearn.charts: false`) do not load
   plotly's renderer extension, 4.7 MB of the 9.6 MB of JavaScript every Voila page fetched.
 - Kernels talk to the server over Unix sockets (`ipc`), not TCP: about 30 kernels starting
@@ -148,6 +151,7 @@ PROXY_KEY_HEADER = "X-Twitchlearn-Proxy-Key"
 PROXY_KEY_ENV = "TWITCHLEARN_PROXY_KEY"
 NOT_THE_PROXY = "Only JupyterHub's proxy may open this server. Open the course from the hub."
 BUSY_RETRY_SECONDS = 10  # the busy page's Retry-After
+IOPUB_SECONDS = 60  # a cell's output may come this long after its reply (`voila_config`)
 CLIENT_CHECK_SECONDS = 0.5  # how often a page being made checks that its client is there
 
 
@@ -293,6 +297,7 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
         self._learners_on: dict[str, str] = {}  # page kernel id -> its page, for following
         self._own_sizes: dict[str, int] | None = None  # each page's own warm kernels
         self._surplus_since: dict[str, datetime] = {}
+        self._stopping = False
 
     def _gated(
         self, voila_initialize: Callable[..., Awaitable[dict[str, Any]]]
@@ -470,6 +475,8 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
     def _follow(self) -> None:
         """Set each page's pool to its own warm kernels plus one for each learner on the
         page before it, and start what is missing; what is too many goes in `_trim`."""
+        if self._stopping:
+            return
         own = self._own()
         room = None
         if self.max_kernels > 0:  # one place is always left for a page request
@@ -570,6 +577,10 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
         _WAITING.pop(kernel_id, None)
         RequestInfoSocketHandler._cache.pop(kernel_id, None)  # the request's cookies, too
         await super().shutdown_kernel(kernel_id, *args, **kwargs)
+
+    async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
+        self._stopping = True  # the server stops: no warm kernel follows anyone now
+        await super().shutdown_all(*args, **kwargs)
 
 
 def _send_page(handler: tornado.web.RequestHandler, status: int, body: str) -> None:
@@ -953,6 +964,12 @@ def voila_config(
     # remembers (twitchlearn.identity.remembered_learner) reaches pages opened without a query.
     c.VoilaConfiguration.http_header_envs = ["Cookie", HUB_HEADER] if behind_hub else ["Cookie"]
     c.VoilaConfiguration.show_tracebacks = False
+    # How long Voila waits, after a cell's reply, for the rest of its output (nbclient's
+    # default is 4 s). On 2 cores, with ten warm lesson kernels building their widgets at the
+    # same moment, a cell's output came later than that: Voila logged "Timeout waiting for
+    # IOPub output" and sent the page without the cell's widgets, a lesson with no quiz and
+    # no error (seen in the bench's class that moves on together).
+    c.VoilaExecutor.iopub_timeout = IOPUB_SECONDS
     # The teacher's class view is in no listing of Voila's (/voila/tree, /voila/api/contents).
     c.ContentsManager.hide_globs = [
         "__pycache__",
