@@ -9,6 +9,13 @@ Voila sends those to it when it hands the kernel to a page, through its own webs
 for that message and puts its variables in `os.environ`, where
 `twitchlearn.identity.learner_from_environment` reads them.
 
+That websocket wants the kernel's own query key (`twitchlearn.app.gate`, rule 5), which the
+server put in this kernel's environment (`QUERY_KEY_ENV`) when it started it: it is sent in
+a header (`QUERY_KEY_HEADER`, not in the URL, so no log has it) and taken out of
+`os.environ` once used, so nothing the kernel runs later finds it there. The key opens this
+kernel's query route and nothing else; behind JupyterHub it is how a warm kernel gets in
+without the proxy's key, which no kernel holds.
+
 `twitchlearn.session.kernel_session` calls it before it looks at the environment, and only in
 a kernel Voila marked as preheated (`VOILA_PREHEAT=True`); everywhere else (JupyterLab, a
 fresh Voila kernel, the static edition) it returns at once and imports nothing.
@@ -28,13 +35,17 @@ import os
 import threading
 from collections.abc import MutableMapping
 
+import tornado.httpclient
 import tornado.websocket
 
-__all__ = ["PREHEAT_ENV", "query_url", "request_environment"]
+__all__ = ["PREHEAT_ENV", "QUERY_KEY_ENV", "QUERY_KEY_HEADER", "query_url", "request_environment"]
 
 log = logging.getLogger(__name__)
 
 PREHEAT_ENV = "VOILA_PREHEAT"
+# twitchlearn.app.gate's names (not imported: a kernel needs no server code for two strings)
+QUERY_KEY_ENV = "TWITCHLEARN_QUERY_KEY"
+QUERY_KEY_HEADER = "X-Twitchlearn-Query-Key"
 # Seconds to reach the server's query websocket. The wait for the message itself has no
 # limit: a warm kernel waits in the pool until a page takes it, however long that is.
 CONNECT_SECONDS = 30.0
@@ -57,8 +68,11 @@ def query_url(environ: MutableMapping[str, str]) -> str | None:
     return f"{protocol}://{host}:{port}{base}voila/query/{kernel_id}"
 
 
-async def _receive(url: str) -> str | None:
-    connection = await tornado.websocket.websocket_connect(url, connect_timeout=CONNECT_SECONDS)
+async def _receive(url: str, key: str) -> str | None:
+    request = tornado.httpclient.HTTPRequest(
+        url, headers={QUERY_KEY_HEADER: key}, connect_timeout=CONNECT_SECONDS
+    )
+    connection = await tornado.websocket.websocket_connect(request)
     try:
         message = await connection.read_message()
     finally:
@@ -80,12 +94,13 @@ def request_environment(environ: MutableMapping[str, str] | None = None) -> bool
     url = query_url(env)
     if url is None:
         return False
+    key = env.pop(QUERY_KEY_ENV, "")  # used once, here: out of the environment from now on
     got: list[str | None] = []
     problem: list[BaseException] = []
 
     def wait() -> None:
         try:
-            got.append(asyncio.run(_receive(url)))
+            got.append(asyncio.run(_receive(url, key)))
         except Exception as exc:  # logged below; the page goes on anonymous
             problem.append(exc)
 

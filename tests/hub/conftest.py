@@ -57,6 +57,12 @@ def per_user_hub(
 
 
 OUTSIDER = "dave"  # a hub user in no class: the shared course is not theirs
+# The shared course's warm pools (deploy/jupyterhub/shared: TWITCHLEARN_SERVICE_CLASS_SIZE and
+# _WARM_PAGES). Without them `twitchlearn serve` sizes them by this machine's memory (up to
+# 30 start-page kernels); these hubs start every page's kernel cold, as a server on one
+# machine does without warm pools, and `warm_hub` keeps a few warm.
+COLD = {"TWITCHLEARN_SERVICE_CLASS_SIZE": "0", "TWITCHLEARN_SERVICE_WARM_PAGES": "0"}
+WARM = {"TWITCHLEARN_SERVICE_CLASS_SIZE": "1", "TWITCHLEARN_SERVICE_WARM_PAGES": "1"}
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +78,31 @@ def shared_hub(
             "TWITCHLEARN_NOTEBOOKS": str(course_notebooks),
             "TWITCHLEARN_SERVICE_PORT": str(free_port()),
             "TWITCHLEARN_SERVICE_GROUPS": ",".join(sorted(GROUPS)),
+            **COLD,
         },
     )
     # jhsingle-native-proxy starts Voila at the first request of a logged-in user.
+    yield hub
+    hub.stop()
+
+
+@pytest.fixture(scope="module")
+def warm_hub(
+    tmp_path_factory: pytest.TempPathFactory, course_notebooks: Path
+) -> Iterator[HubServer]:
+    """The shared course with warm kernels: one for the start page, one for each other page."""
+    hub = HubServer(
+        tmp_path_factory.mktemp("hub-warm"),
+        "shared",
+        users=[*LEARNERS, TEACHER],
+        groups=GROUPS,
+        environ={
+            "TWITCHLEARN_NOTEBOOKS": str(course_notebooks),
+            "TWITCHLEARN_SERVICE_PORT": str(free_port()),
+            "TWITCHLEARN_SERVICE_GROUPS": ",".join(sorted(GROUPS)),
+            **WARM,
+        },
+    )
     yield hub
     hub.stop()
 
@@ -108,6 +136,7 @@ def postgres_hub(
             "TWITCHLEARN_NOTEBOOKS": str(course_notebooks),
             "TWITCHLEARN_SERVICE_PORT": str(free_port()),
             "TWITCHLEARN_DB": hub_postgres.new_database(),
+            **COLD,
         },
     )
     hub.mode = mode

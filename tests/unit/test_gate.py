@@ -116,3 +116,38 @@ def test_kernels_reach_a_server_where_it_listens() -> None:
     assert kernel_reach("localhost") == "127.0.0.1"
     assert kernel_reach("127.0.0.2") == "127.0.0.2"
     assert kernel_reach("::") == "::1"
+
+
+KERNEL = "0f8fad5b-d9cb-469f-a165-70867728950e"
+OTHER_KERNEL = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+
+
+def test_a_query_key_opens_its_own_kernels_route_only() -> None:
+    gate = gate_for("127.0.0.1", 8866)
+    key = gate.query_key(KERNEL)
+    assert gate.query_key_matches(KERNEL, key)
+    assert key != gate.query_key(OTHER_KERNEL)
+    assert not gate.query_key_matches(OTHER_KERNEL, key)
+    for wrong in ["", None, key[:-1], key + "A", key.upper()]:
+        assert not gate.query_key_matches(KERNEL, wrong), wrong
+    # a path that is not a kernel id as Voila makes them matches nothing, even with its key
+    for odd in ["", KERNEL.upper(), f"{KERNEL}/", f"../{KERNEL}", "k-1"]:
+        assert not gate.query_key_matches(odd, gate.query_key(odd)), odd
+
+
+def test_each_start_has_its_own_query_keys_and_never_shows_the_secret() -> None:
+    one, two = gate_for("127.0.0.1", 8866), gate_for("127.0.0.1", 8866)
+    assert one.query_key(KERNEL) != two.query_key(KERNEL)
+    assert not two.query_key_matches(KERNEL, one.query_key(KERNEL))
+    assert one.query_secret.hex() not in repr(one)
+    assert len(one.query_secret) == 32
+
+
+def test_the_kernels_and_the_gate_name_the_query_key_alike() -> None:
+    from twitchlearn import preheat
+    from twitchlearn.app import gate
+
+    assert (preheat.QUERY_KEY_ENV, preheat.QUERY_KEY_HEADER) == (
+        gate.QUERY_KEY_ENV,
+        gate.QUERY_KEY_HEADER,
+    )

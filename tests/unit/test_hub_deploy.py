@@ -137,3 +137,20 @@ def test_the_proxy_sends_its_key_and_the_real_user_whatever_the_browser_sent(
     )
     assert headers.get_list(PROXY_KEY_HEADER) == ["the-real-key"]
     assert [json.loads(v) for v in headers.get_list(HUB_HEADER)] == [carol]
+
+
+def test_shared_passes_the_warm_pool_sizes_on_only_when_the_hub_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("TWITCHLEARN_SERVICE_CLASS_SIZE", "TWITCHLEARN_SERVICE_WARM_PAGES"):
+        monkeypatch.delenv(name, raising=False)
+    (service,) = load("shared", monkeypatch).JupyterHub.services
+    # nothing said: `twitchlearn serve`'s own defaults (sized by the free memory)
+    assert not [w for w in service["command"] if w.startswith(("{--}class-size", "{--}warm"))]
+    (service,) = load(
+        "shared",
+        monkeypatch,
+        TWITCHLEARN_SERVICE_CLASS_SIZE="12",
+        TWITCHLEARN_SERVICE_WARM_PAGES="0",
+    ).JupyterHub.services
+    assert service["command"][-2:] == ["{--}class-size=12", "{--}warm-pages=0"]

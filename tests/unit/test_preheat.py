@@ -19,7 +19,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.support.servers import free_port
-from twitchlearn.preheat import PREHEAT_ENV, query_url, request_environment
+from twitchlearn.preheat import (
+    PREHEAT_ENV,
+    QUERY_KEY_ENV,
+    QUERY_KEY_HEADER,
+    query_url,
+    request_environment,
+)
 
 WARM = {PREHEAT_ENV: "True", "VOILA_KERNEL_ID": "k-1", "VOILA_APP_PORT": "8866"}
 
@@ -52,6 +58,8 @@ class _Voila:
     def __init__(self, payload: object) -> None:
         self.port = free_port()
         self.asked: list[str] = []
+        self.keys: list[str | None] = []  # the query key header of each connection
+        self.urls: list[str] = []
         self.payload = payload
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -65,6 +73,8 @@ class _Voila:
         class Query(tornado.websocket.WebSocketHandler):
             def open(self, kernel_id: str) -> None:
                 voila.asked.append(kernel_id)
+                voila.keys.append(self.request.headers.get(QUERY_KEY_HEADER))
+                voila.urls.append(self.request.uri or "")
                 self.write_message(json.dumps(voila.payload))
 
         async def main() -> None:
@@ -120,3 +130,14 @@ def test_no_server_leaves_the_kernel_anonymous(caplog: pytest.LogCaptureFixture)
     assert "QUERY_STRING" not in environ
     assert environ[PREHEAT_ENV] == "False"
     assert "got no request info" in caplog.text
+
+
+def test_the_kernels_query_key_goes_in_a_header_once_and_leaves_the_environment(
+    voila: _Voila,
+) -> None:
+    environ = {**WARM, "VOILA_APP_PORT": str(voila.port), QUERY_KEY_ENV: "this-kernels-key"}
+    assert request_environment(environ) is True
+    assert voila.keys == ["this-kernels-key"]
+    assert all("this-kernels-key" not in url for url in voila.urls)  # not in the URL, nor logs
+    assert QUERY_KEY_ENV not in environ  # nothing the kernel runs later finds it
+    assert environ["QUERY_STRING"] == "learner=Jess&class=7B"

@@ -3,6 +3,9 @@ shared course service (deploy/jupyterhub/shared; tests/hub runs it under a real 
 
 Here a real server, started the way jhsingle-native-proxy starts it, answers the requests
 the proxy passes on: the path after the service's prefix, with the hub's own Host header.
+It keeps one warm start-page kernel (`--class-size 1 --warm-pages 0`, as the hub's config
+passes TWITCHLEARN_SERVICE_CLASS_SIZE on); tests/hub/test_warm_hub.py has warm pages under
+a real hub.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import psutil
 import pytest
 
 from tests.support.servers import TWITCHLEARN, ServerProcess, free_port
-from twitchlearn.app.cli import main
+from twitchlearn.app.cli import _behind_hub_problem, build_parser, main
+from twitchlearn.app.defaults import DEFAULT_WARM_PAGES
+from twitchlearn.app.gate import QUERY_KEY_ENV
 from twitchlearn.app.server import (
     HUB_HEADER,
     NOT_THE_PROXY,
@@ -61,6 +66,8 @@ class BehindHub(ServerProcess):
                 f"--base-url={PREFIX}",
                 f"--port={self.port}",
                 "--no-browser",
+                "--class-size=1",
+                "--warm-pages=0",
             ],
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -118,7 +125,7 @@ def test_there_is_no_projector_page_behind_the_hub(behind_hub: BehindHub) -> Non
     assert behind_hub.get("/projector").status == 404
     assert "Projector page" not in behind_hub.log()
     assert f"Serving JupyterHub's proxy at {PREFIX}" in behind_hub.log()
-    assert "Keeping 0 start-page kernels warm" in behind_hub.log()
+    assert "Keeping 1 start-page kernels warm, and 0 for each other page" in behind_hub.log()
 
 
 def test_only_behind_the_hub_do_kernels_get_the_user_header() -> None:
@@ -131,10 +138,11 @@ def test_only_behind_the_hub_do_kernels_get_the_user_header() -> None:
         base_url="/services/twitchlearn",
         behind_hub=True,
     )
-    assert HUB_HEADER in hub.VoilaConfiguration.http_header_envs
+    # the hub user header, and none of the browser's cookies for the hub (its login's)
+    assert hub.VoilaConfiguration.http_header_envs == [HUB_HEADER]
     assert (hub.Voila.base_url, hub.Voila.server_url) == (PREFIX, "/")
     alone = voila_config(port=1, open_browser=False, pool_size=0, cull_idle_seconds=120)
-    assert HUB_HEADER not in alone.VoilaConfiguration.http_header_envs
+    assert alone.VoilaConfiguration.http_header_envs == ["Cookie"]
     assert "base_url" not in alone.Voila  # Voila's own default: "/"
 
 
@@ -187,4 +195,28 @@ def test_the_kernels_never_see_the_proxys_key(behind_hub: BehindHub) -> None:
     server = psutil.Process(behind_hub.process.pid)
     kernels = [p for p in server.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
     assert kernels
-    assert all(PROXY_KEY_ENV not in kernel.environ() for kernel in kernels)
+    envs = [kernel.environ() for kernel in kernels]
+    assert all(PROXY_KEY_ENV not in env for env in envs)
+    # A warm kernel holds its own query key instead (twitchlearn.app.gate, rule 5), which is
+    # not the proxy's; a kernel started for a page holds none.
+    warm = [env for env in envs if env.get("VOILA_PREHEAT") == "True"]
+    assert warm  # the warm start-page kernel: a page took it or it waits for one
+    keys = [env.get(QUERY_KEY_ENV) for env in warm]
+    assert all(keys)
+    assert len(set(keys)) == len(keys)
+    assert KEY not in keys
+    assert all(QUERY_KEY_ENV not in env for env in envs if env.get("VOILA_PREHEAT") != "True")
+
+
+def test_behind_the_hub_the_warm_pools_are_what_serve_works_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_NAME", "twitchlearn")
+    monkeypatch.setenv(PROXY_KEY_ENV, KEY)
+    args = build_parser().parse_args(["serve", "--behind-hub"])
+    assert _behind_hub_problem(args) is None
+    # None: `serve` sizes the start page's pool by the free memory, as without --behind-hub
+    assert (args.class_size, args.warm_pages) == (None, DEFAULT_WARM_PAGES)
+    given = build_parser().parse_args(["serve", "--behind-hub", "--class-size=3"])
+    assert _behind_hub_problem(given) is None
+    assert given.class_size == 3

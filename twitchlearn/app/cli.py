@@ -168,7 +168,9 @@ _BASE_URL = re.compile(r"/([A-Za-z0-9._~@+-]+/?)*")
 
 
 def _behind_hub_problem(args: argparse.Namespace) -> str | None:
-    """Why `serve --behind-hub` must not start, or None; turns the warm pool off."""
+    """Why `serve --behind-hub` must not start, or None. Warm kernels work there as
+    anywhere (each learns its page's request with its own query key, never the proxy's:
+    twitchlearn.app.gate), so the warm pool's sizes are the ones `serve` computes."""
     from twitchlearn.app.gate import needs_key
 
     if needs_key(args.host):
@@ -183,11 +185,6 @@ def _behind_hub_problem(args: argparse.Namespace) -> str | None:
             "--behind-hub needs the key of the hub's proxy; start it through "
             "deploy/jupyterhub/shared/course_proxy.py"
         )
-    # No warm kernels behind the hub yet: a warm kernel learns its page's request over the
-    # query websocket (twitchlearn.preheat), and behind the hub every request must carry the
-    # proxy's key, which the kernels must never hold. Not wired or tested there yet.
-    args.class_size = 0
-    args.warm_pages = 0
     return None
 
 
@@ -483,7 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve JupyterHub's learners as a hub service behind jhsingle-native-proxy "
         "--forward-user-info: the learner is the hub user it names (deploy/jupyterhub/shared); "
-        "127.0.0.1 only, no warm kernels",
+        "127.0.0.1 only; warm kernels as without it (--class-size, --warm-pages)",
     )
     serve.add_argument(
         "--class-size",

@@ -26,10 +26,23 @@ kernel API and websockets alike):
    computer open the course on 127.0.0.1 too. Any request whose path, percent-decoded, names
    the page gets `TEACHER_PAGE` (403) without it, and starts no kernel. The page's kernel
    checks the key again (`twitchlearn.identity.teacher_allowed`).
+5. **Query keys** (`Gate.query_key`). A warm kernel learns its page's request on Voila's
+   `/voila/query/<kernel id>` websocket (`twitchlearn.preheat`). That route wants the
+   kernel's own query key in the `QUERY_KEY_HEADER` header: an HMAC-SHA256 of the kernel id
+   under a secret the gate makes at each start and never hands out, so the key of one kernel
+   opens that kernel's route and no other. The server gives each warm kernel its key in its
+   environment (`QUERY_KEY_ENV`) when it starts it; a fresh (cold) kernel gets none. A query
+   key opens nothing else (a request with the header on any other route is refused), and
+   neither the class key nor the hub proxy's key opens the query route. This is what lets
+   warm kernels work behind the hub, where every other request needs the proxy's key, which
+   the kernels must never hold.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import html
 import ipaddress
 import re
@@ -51,6 +64,9 @@ __all__ = [
     "KEY_PAGE",
     "LOCAL_HOSTS",
     "PROJECTOR_PATH",
+    "QUERY_KEY_ENV",
+    "QUERY_KEY_HEADER",
+    "QUERY_REFUSED",
     "TEACHER_PAGE",
     "Gate",
     "gate_for",
@@ -70,6 +86,12 @@ PROJECTOR_PATH = "/projector"
 # 8 random bytes: 11 characters of [A-Za-z0-9_-], short enough to type from a board.
 _KEY_BYTES = 8
 _WILDCARDS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 (names, not a bind)
+# A warm kernel's key to its own query route (rule 5): in its environment, sent in a header
+# (a header, not the URL, so it stays out of access logs).
+QUERY_KEY_ENV = "TWITCHLEARN_QUERY_KEY"
+QUERY_KEY_HEADER = "X-Twitchlearn-Query-Key"
+_QUERY_SECRET_BYTES = 32
+_KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def new_key() -> str:
@@ -110,6 +132,10 @@ class Gate:
     own_addresses: frozenset[str]  # peer addresses that are this machine
     key: str | None  # None: no key needed (a loopback bind)
     teacher_key: str | None = None  # None: no class view (the gate refuses its path)
+    # The secret of this start's query keys (rule 5); never printed, never in an environment.
+    query_secret: bytes = attrs.field(
+        factory=lambda: secrets.token_bytes(_QUERY_SECRET_BYTES), repr=False
+    )
 
     @property
     def class_link(self) -> str:
@@ -167,6 +193,18 @@ class Gate:
             or (mapped is not None and mapped.is_loopback)
             or str(address) in self.own_addresses
         )
+
+    def query_key(self, kernel_id: str) -> str:
+        """The key that opens `kernel_id`'s query route, and only that one (rule 5)."""
+        digest = hmac.new(self.query_secret, kernel_id.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+    def query_key_matches(self, kernel_id: str, given: str | None) -> bool:
+        """Whether `given` is the query key of `kernel_id` (a kernel id as Voila makes them:
+        a lowercase UUID; anything else matches nothing)."""
+        if not given or not _KERNEL_ID.fullmatch(kernel_id):
+            return False
+        return secrets.compare_digest(given.encode(), self.query_key(kernel_id).encode())
 
     def cookie_header(self) -> str:
         """The Set-Cookie value a keyed request gets: the key, HttpOnly, SameSite=Lax."""
@@ -246,6 +284,7 @@ TEACHER_PAGE = _page(
         "Teacher: open the class view link that twitchlearn serve printed on your computer.",
     ],
 )
+QUERY_REFUSED = "This address is for the course's own kernels.\n"
 HOST_REFUSED = (
     "This server does not answer to that address. Open the course by the link your teacher "
     "gave you.\n"

@@ -67,8 +67,10 @@ What it changes in Voila 0.5, and why:
   header the browser sent); every request must carry the proxy's key (`PROXY_KEY_HEADER`,
   the key the proxy put in PROXY_KEY_ENV when it started this server; see
   deploy/jupyterhub/shared/course_proxy.py), else a plain 403; the Host check is off,
-  since the proxy passes on the hub's own Host header; no warm kernels (a warm kernel runs
-  the start page before any header reaches it); no projector page.
+  since the proxy passes on the hub's own Host header; no projector page; kernels get no
+  cookies. Warm kernels work there as on one machine: the query websocket wants each warm
+  kernel's own query key (`Gate.query_key`, in that kernel's environment only), not the
+  proxy's key, which no kernel holds, and nothing else opens with a query key.
 """
 
 from __future__ import annotations
@@ -121,6 +123,9 @@ from twitchlearn.app.gate import (
     HOST_REFUSED,
     KEY_PAGE,
     PROJECTOR_PATH,
+    QUERY_KEY_ENV,
+    QUERY_KEY_HEADER,
+    QUERY_REFUSED,
     TEACHER_PAGE,
     Gate,
     gate_for,
@@ -183,13 +188,18 @@ def _waiting(kernel_id: str) -> asyncio.Event:
 
 class _RequestInfo(RequestInfoSocketHandler):  # type: ignore[misc]
     """Voila's query websocket, on which a warm kernel waits for its page's request (the
-    learner cookie and the query string among it): only this machine may open it (the gate
-    lets it through without the class key for that reason), and the pool learns that the
-    kernel got that far."""
+    learner cookie and the query string among it): only this machine may open it, with the
+    kernel's own query key (`Gate.query_key`; the gate checks it first, and lets it through
+    without the class or proxy key for that reason), and the pool learns that the kernel got
+    that far."""
 
     def prepare(self) -> None:
         gate: Gate = self.settings["twitchlearn_gate"]
-        if not gate.peer_is_local(self.request.remote_ip):
+        kernel_id = str(self.path_kwargs.get("kernel_id", ""))
+        given = self.request.headers.get(QUERY_KEY_HEADER)
+        if not (
+            gate.peer_is_local(self.request.remote_ip) and gate.query_key_matches(kernel_id, given)
+        ):
             raise tornado.web.HTTPError(403)
 
     def open(self, kernel_id: str) -> None:
@@ -386,7 +396,21 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
             page.claimed = False
             self._claims -= 1
 
+    def _with_query_key(self, kwargs: dict[str, Any]) -> None:
+        """A warm kernel's id, chosen here, and its query key in its environment (only its
+        own: `Gate.query_key`), so it can learn its page's request (`twitchlearn.preheat`).
+        A fresh kernel gets no key."""
+        env = dict(kwargs.get("env") or {})
+        env.pop(QUERY_KEY_ENV, None)
+        gate = getattr(self.parent, "gate", None)
+        if env.get("VOILA_PREHEAT") == "True" and isinstance(gate, Gate):
+            kernel_id = kwargs.get("kernel_id") or self.new_kernel_id()
+            kwargs["kernel_id"] = kernel_id
+            env[QUERY_KEY_ENV] = gate.query_key(kernel_id)
+        kwargs["env"] = env
+
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+        self._with_query_key(kwargs)
         env = kwargs.get("env") or {}
         warm = env.get("VOILA_PREHEAT") == "True"
         page = _PAGE.get()
@@ -764,6 +788,22 @@ class _GatedApplication(tornado.web.Application):
     ) -> tornado.web._HandlerDelegate:
         gate: Gate = self.settings["twitchlearn_gate"]
         proxy_key: str | None = self.settings.get("twitchlearn_proxy_key")
+        query_path: str = self.settings["twitchlearn_query_path"]
+        if request.path.startswith(query_path):
+            # A warm kernel of this server, waiting for its page (`_RequestInfo`): its own
+            # query key from this machine, never through the hub's proxy (whose key is on
+            # every request it passes on), whatever other key it has.
+            kernel_id = request.path[len(query_path) :]
+            if (
+                gate.host_allowed(request.host)
+                and gate.peer_is_local(request.remote_ip)
+                and PROXY_KEY_HEADER not in request.headers
+                and gate.query_key_matches(kernel_id, request.headers.get(QUERY_KEY_HEADER))
+            ):
+                return super().find_handler(request, **kwargs)
+            return self._refuse(request, 403, QUERY_REFUSED, "text/plain; charset=utf-8")
+        if QUERY_KEY_HEADER in request.headers:  # a query key opens the query route only
+            return self._refuse(request, 403, QUERY_REFUSED, "text/plain; charset=utf-8")
         if proxy_key is not None:  # behind the hub: the proxy's key, and no Host check
             given = request.headers.get(PROXY_KEY_HEADER, "")
             if not secrets.compare_digest(given.encode(), proxy_key.encode()):
@@ -779,11 +819,6 @@ class _GatedApplication(tornado.web.Application):
             elif not (
                 (cookie is not None and gate.key_matches(cookie.value))
                 or (request.path == PROJECTOR_PATH and gate.peer_is_local(request.remote_ip))
-                or (
-                    # a warm kernel of this server, waiting for its page (`_RequestInfo`)
-                    request.path.startswith(self.settings["twitchlearn_query_path"])
-                    and gate.peer_is_local(request.remote_ip)
-                )
             ):
                 return self._refuse(request, 403, KEY_PAGE, "text/html; charset=utf-8")
         # Behind the hub there is no teacher key: the page's kernel lets in only hub admins
@@ -962,7 +997,10 @@ def voila_config(
     c.VoilaConfiguration.template = TEMPLATE
     # Each page's kernel gets the request's cookies as HTTP_COOKIE: the learner the browser
     # remembers (twitchlearn.identity.remembered_learner) reaches pages opened without a query.
-    c.VoilaConfiguration.http_header_envs = ["Cookie", HUB_HEADER] if behind_hub else ["Cookie"]
+    # Behind the hub it gets the hub user header instead, and no cookies: the hub user is the
+    # learner there, and the browser's cookies for the hub (its login among them) have no
+    # business in a kernel, or in what a warm kernel is sent (`_RequestInfo`).
+    c.VoilaConfiguration.http_header_envs = [HUB_HEADER] if behind_hub else ["Cookie"]
     c.VoilaConfiguration.show_tracebacks = False
     # How long Voila waits, after a cell's reply, for the rest of its output (nbclient's
     # default is 4 s). On 2 cores, with ten warm lesson kernels building their widgets at the
@@ -1029,14 +1067,16 @@ def run(
     pages (the benchmark's one-label baseline uses it). On a `host` that needs a key
     (`twitchlearn.app.gate.needs_key`), `access_key` is the class's key, or a new one.
     `behind_hub`: a JupyterHub service behind its proxy (see the module docstring); only on
-    a loopback `host`, with no warm pool.
+    a loopback `host`, with the proxy's key in PROXY_KEY_ENV.
     `teacher_key` opens the class view (default: a new one). `follow_class`: warm kernels a
     page adds, at most, for the learners on the page before it (`twitchlearn.app.follow`).
     """
     # The proxy's key, out of the environment before any kernel could inherit it.
     proxy_key = os.environ.pop(PROXY_KEY_ENV, "") or None
-    if behind_hub and (needs_key(host) or pool_size > 0 or warm_pages > 0 or proxy_key is None):
-        raise ValueError("behind the hub: loopback only, no warm kernels, the proxy's key")
+    # Query keys go to each warm kernel as it starts (`Gate.query_key`), never to them all.
+    os.environ.pop(QUERY_KEY_ENV, None)
+    if behind_hub and (needs_key(host) or proxy_key is None):
+        raise ValueError("behind the hub: loopback only, and the proxy's key")
     loaded = load_content(content)
     os.environ[CONTENT_ENV] = str(loaded.root)  # the kernels read the same folder
     # Where a warm kernel reaches this server to learn its page's request (twitchlearn.preheat)

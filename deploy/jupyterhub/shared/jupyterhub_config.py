@@ -19,11 +19,18 @@ Settings from the hub's environment (each has a default):
     TWITCHLEARN_SERVICE_PORT    the port of the service on 127.0.0.1 (default 10101)
     TWITCHLEARN_SERVICE_GROUPS  comma-separated hub groups who may open the course
                                 (default: every hub user)
+    TWITCHLEARN_SERVICE_CLASS_SIZE  `--class-size`: start-page kernels kept warm, about
+                                60 MB each (default: what `twitchlearn serve` works out from
+                                the free memory, 2 to 30; 0: none)
+    TWITCHLEARN_SERVICE_WARM_PAGES  `--warm-pages`: warm kernels for each other page
+                                (default 1; 0: none)
     TWITCHLEARN_CONTENT, TWITCHLEARN_CLASS_GROUP_PREFIX, TWITCHLEARN_TEACHER_GROUP
 
-`twitchlearn serve --behind-hub` keeps no warm kernels here (a warm kernel would run the
-start page before the learner's header reached it), refuses any address but loopback, and
-answers only requests that carry the key `course_proxy.py` made for it (see that file).
+`twitchlearn serve --behind-hub` refuses any address but loopback and answers only requests
+that carry the key `course_proxy.py` made for it (see that file). It keeps warm kernels as
+it does on one machine: a warm kernel learns its learner (the hub user header) when a page
+takes it, on a route that only its own query key opens, a key the proxy never has and the
+kernel never sees the proxy's (SECURITY.md, "Serving a class").
 
 This file sets only what the course needs. Authentication, TLS and the proxy are the site's
 own choice: add them below, or load this file from yours with `load_subconfig(...)`.
@@ -41,6 +48,15 @@ SERVICE = "twitchlearn"
 START_PAGE = "00_start_here.ipynb"  # twitchlearn.site.START_PAGE
 PORT = int(os.environ.get("TWITCHLEARN_SERVICE_PORT", "10101"))
 GROUPS = [g for g in os.environ.get("TWITCHLEARN_SERVICE_GROUPS", "").split(",") if g]
+# Warm kernels: `twitchlearn serve`'s own defaults unless the hub's environment says.
+WARM = [
+    f"{{--}}{flag}={int(os.environ[name])}"
+    for name, flag in (
+        ("TWITCHLEARN_SERVICE_CLASS_SIZE", "class-size"),
+        ("TWITCHLEARN_SERVICE_WARM_PAGES", "warm-pages"),
+    )
+    if os.environ.get(name, "").strip()
+]
 BIN = os.path.dirname(sys.executable)  # the environment JupyterHub runs in
 KEPT = [
     "PATH",
@@ -83,10 +99,11 @@ c.JupyterHub.services = [
             # the course's own server ({--} is how the proxy passes an option on)
             _tool("twitchlearn"),
             "serve",
-            "{--}behind-hub",  # kernels get the header; 127.0.0.1 only; no warm kernels
+            "{--}behind-hub",  # kernels get the header; 127.0.0.1 only
             "{--}base-url={base_url}/",  # the proxy passes on the path after it
             "{--}port={port}",
             "{--}no-browser",
+            *WARM,
         ],
     }
 ]
