@@ -284,8 +284,7 @@ self.loadPyodide = async function (options) {
   tlMark("packages unpacked: " + packages.join(" "));
   const run = py.runPythonAsync.bind(py);
   py.runPythonAsync = async (code, more) => {
-    const what = code.trim().split("
-")[0].trim().slice(0, 60);
+    const what = code.trim().split("\n")[0].trim().slice(0, 60);
     const result = await run(code, more);
     tlMark("kernel step done: " + what);
     if (code.includes("import pyodide_kernel")) {
