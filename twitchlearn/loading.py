@@ -139,6 +139,9 @@ def _load_cached(resolved: str) -> Content:
     folder is kept as a pickle in the user's cache, keyed by the bytes of every YAML file
     and of the code that reads them, so any change to either reads the folder again."""
     root = Path(resolved)
+    shipped = _preparsed(root)
+    if shipped is not None:
+        return shipped
     cache = _cache_file(root)
     if cache is not None:
         try:
@@ -158,6 +161,41 @@ def _load_cached(resolved: str) -> Content:
 
 
 CACHE_ENV: Final = "TWITCHLEARN_CACHE"
+
+# The checked course, pickled by the static edition's build into its copy of the package
+# (tools/static/build.py; never in the source tree): Pyodide in the browser then skips
+# reading and checking the YAML (about 2 s of a page's CPU there; docs/performance.md).
+PREPARSED_FILE: Final = "_content.pickle"
+PREPARSED: Final = Path(__file__).with_name(PREPARSED_FILE)
+
+
+def content_digest(root: Path) -> str:
+    """sha256 over the names and bytes of the YAML and SVG files of the folder `root`."""
+    digest = hashlib.sha256()
+    files = sorted(root.rglob("*.yaml")) + sorted((root / FIGURES_DIR).glob("*.svg"))
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def preparsed_bytes(root: Path = CONTENT_DIR) -> bytes:
+    """What the static build ships as PREPARSED_FILE: (content_digest, the checked Content)."""
+    return pickle.dumps((content_digest(root), read_content(root)))
+
+
+def _preparsed(root: Path, shipped: Path = PREPARSED, course: Path = CONTENT_DIR) -> Content | None:
+    """The checked course in `shipped`, if `root` is the shipped `course` and its files are
+    still the ones it was made from; else None (the server edition: there is no such file)."""
+    if root != course.resolve() or not shipped.is_file():
+        return None
+    try:
+        made_from, content = pickle.loads(shipped.read_bytes())  # noqa: S301 (ours, in the package)
+        if made_from != content_digest(root) or not isinstance(content, Content):
+            return None
+    except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        return None
+    return content
 
 
 def _cache_file(root: Path) -> Path | None:

@@ -23,6 +23,7 @@ jupyterlite-xeus add-on needs emscripten-forge, so it is disabled.
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -58,13 +59,17 @@ PINS: Final = (
 PYODIDE_NPM: Final = "pyodide@0.29.0"
 FONTAWESOME_NPM: Final = "@fortawesome/fontawesome-free@5.15.4"
 
-# What the kernel needs from Pyodide's own lock: micropip and piplite's needs, IPython and
-# jedi (the kernel installs them at start), and what the course imports. Their pure wheels
-# come from PyPI at the lock's versions. Compiled packages (sqlite3, matplotlib) are left
-# out: nothing on these pages needs them.
-LOCK_ROOTS: Final = ("micropip", "packaging", "ipython", "jedi", "traitlets", "six")
-NOT_BUNDLED: Final = frozenset({"sqlite3", "matplotlib"})
-STAND_IN: Final = "sqlite3"
+# What the kernel needs from Pyodide's own lock: micropip and piplite's needs, IPython (the
+# kernel installs it at start), and what the course imports. Their pure wheels come from
+# PyPI at the lock's versions. Compiled packages (sqlite3, matplotlib) are left out: nothing
+# on these pages needs them.
+LOCK_ROOTS: Final = ("micropip", "packaging", "ipython", "traitlets", "six")
+NOT_BUNDLED: Final = frozenset({"sqlite3", "matplotlib", "jedi", "parso"})
+# Packages the kernel insists on installing that these pages do not need: the lock names an
+# empty stand-in of each (see PRELOAD). jedi (with parso, 1.6 MB) only completes code, and
+# there is no code to complete on these pages: IPython runs without it (its completer tries
+# `import jedi`), and the kernel starts without unpacking and importing it.
+STAND_INS: Final = ("sqlite3", "jedi")
 
 # Added to the lock and loaded when the kernel starts (name -> (version, imports, depends)).
 # The course's dependencies at the server edition's versions; they replace the lock's own
@@ -81,7 +86,8 @@ COURSE: Final = "twitchlearn"
 # Loaded with Pyodide itself, before the first cell runs (the kernel skips installing these).
 # sqlite3 is Pyodide's own compiled build, not on PyPI: the kernel insists on installing it,
 # so the lock names an empty stand-in (`import sqlite3` still fails; IPython then runs
-# without its history database, and the course never uses sqlite3 in this edition).
+# without its history database, and the course never uses sqlite3 in this edition); jedi
+# likewise (STAND_INS).
 PRELOAD: Final = ("micropip", "sqlite3", "ipython", "jedi", "comm", "ipywidgets", COURSE)
 
 START_PAGE: Final = "00_start_here"
@@ -119,7 +125,7 @@ def _input_files() -> Iterator[Path]:
 def inputs_digest() -> str:
     """One sha256 over every input of the build: the package, its content, this folder."""
     h = hashlib.sha256()
-    h.update(repr((PINS, PYODIDE_NPM, FONTAWESOME_NPM, EXTRA, PRELOAD)).encode())
+    h.update(repr((PINS, PYODIDE_NPM, FONTAWESOME_NPM, EXTRA, PRELOAD, STAND_INS)).encode())
     for path in _input_files():
         h.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
         h.update(digest(path).encode() + b"\0")
@@ -203,7 +209,45 @@ def course_wheel() -> Path:
     log("building the course's wheel")
     run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", folder, ROOT)
     (wheel,) = folder.glob(f"{COURSE}-*.whl")
+    add_preparsed(wheel)
     return wheel
+
+
+PREPARSED: Final = f"{COURSE}/_content.pickle"  # twitchlearn.loading.PREPARSED_FILE
+
+
+def preparsed() -> bytes:
+    """The checked course of this checkout, pickled (twitchlearn.loading.preparsed_bytes)."""
+    code = "import sys; from twitchlearn.loading import preparsed_bytes as p; "
+    code += "sys.stdout.buffer.write(p())"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, env=env
+    ).stdout
+
+
+def add_preparsed(wheel: Path) -> None:
+    """The course's wheel with its content already read and checked (PREPARSED), so the
+    browser does not parse the YAML on every page (twitchlearn.loading._preparsed)."""
+    data = preparsed()
+    with zipfile.ZipFile(wheel) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    row = "{},sha256={},{}".format(
+        PREPARSED,
+        base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode(),
+        len(data),
+    )
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, body in entries:
+            if info.filename.endswith(".dist-info/RECORD"):
+                body = (row + "\n").encode() + body
+            archive.writestr(info, body)
+        info = zipfile.ZipInfo(PREPARSED, date_time=(2026, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, data)
 
 
 # -- the lite folder ---------------------------------------------------------------------------
@@ -258,27 +302,44 @@ def pyodide_folder(target: Path, wheel: Path) -> list[str]:
         "depends": ["attrs", "cattrs", "ruamel-yaml", "ipywidgets"], "install_dir": "site",
         "package_type": "package", "unvendored_tests": False, "file_name": "", "sha256": "",
     }  # fmt: skip
-    bundled[STAND_IN] = {
-        "name": STAND_IN, "version": "1.0.0", "imports": [], "depends": [],
-        "install_dir": "site", "package_type": "package", "unvendored_tests": False,
-        "file_name": "", "sha256": "",
-    }  # fmt: skip
+    for stand_in in STAND_INS:
+        bundled[stand_in] = {
+            "name": stand_in, "version": "1.0.0", "imports": [], "depends": [],
+            "install_dir": "site", "package_type": "package", "unvendored_tests": False,
+            "file_name": "", "sha256": "",
+        }  # fmt: skip
     for name, entry in bundled.items():
         if name == COURSE:
             found = wheel
-        elif name == STAND_IN:
+        elif name in STAND_INS:
             found = stand_in_wheel(name, CACHE)
         else:
             found = pypi_wheel(name, entry["version"])
         shutil.copy2(found, target / found.name)
         entry["file_name"] = found.name
-        entry["sha256"] = digest(found)
         entry["depends"] = [
             _canonical(d) for d in entry["depends"] if _canonical(d) not in NOT_BUNDLED
         ]
+    compile_python(target, [target / e["file_name"] for e in bundled.values()])
+    for entry in bundled.values():
+        entry["sha256"] = digest(target / entry["file_name"])
     lock["packages"] = dict(sorted(bundled.items()))
     (target / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
     return sorted(bundled)
+
+
+SITE_PACKAGES: Final = "/lib/python3.13/site-packages/"
+STDLIB_ZIP: Final = "/lib/python313.zip/"
+
+
+def compile_python(pyodide: Path, wheels: Iterable[Path]) -> None:
+    """Every wheel in `wheels` and Pyodide's standard library, compiled to bytecode in place by
+    Pyodide itself under Node (tools/static/pycompile.mjs, tools/static/sourceless.py): the
+    browser then imports bytecode instead of compiling every module on every page load."""
+    log("compiling the Python of the wheels and the standard library (Pyodide under Node)")
+    jobs = [f"{SITE_PACKAGES}={wheel}" for wheel in wheels]
+    jobs.append(f"{STDLIB_ZIP}={pyodide / 'python_stdlib.zip'}")
+    run("node", HERE / "pycompile.mjs", pyodide, HERE / "sourceless.py", *jobs)
 
 
 def lite_folder(wheel: Path) -> None:
