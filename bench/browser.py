@@ -463,7 +463,7 @@ async def _browser_moves(
     except Exception as exc:  # a learner who never got there is a result, not a crash
         first = str(exc).splitlines()[0][:200] if str(exc) else ""
         result["error"] = f"{type(exc).__name__}: {first}"
-        result["page_text"] = (await page.inner_text("body"))
+        result["page_text"] = await page.inner_text("body")
     return result
 
 
