@@ -65,23 +65,29 @@ COLD = {"TWITCHLEARN_SERVICE_CLASS_SIZE": "0", "TWITCHLEARN_SERVICE_WARM_PAGES":
 WARM = {"TWITCHLEARN_SERVICE_CLASS_SIZE": "1", "TWITCHLEARN_SERVICE_WARM_PAGES": "1"}
 
 
+def _shared(folder: Path, notebooks: Path, users: list[str], pools: dict[str, str]) -> HubServer:
+    """The shared course (deploy/jupyterhub/shared) for `users`, with these warm pools.
+    jhsingle-native-proxy starts the course's server at a logged-in user's first request."""
+    return HubServer(
+        folder,
+        "shared",
+        users=users,
+        groups=GROUPS,
+        environ={
+            "TWITCHLEARN_NOTEBOOKS": str(notebooks),
+            "TWITCHLEARN_SERVICE_PORT": str(free_port()),
+            "TWITCHLEARN_SERVICE_GROUPS": ",".join(sorted(GROUPS)),
+            **pools,
+        },
+    )
+
+
 @pytest.fixture(scope="module")
 def shared_hub(
     tmp_path_factory: pytest.TempPathFactory, course_notebooks: Path
 ) -> Iterator[HubServer]:
-    hub = HubServer(
-        tmp_path_factory.mktemp("hub-shared"),
-        "shared",
-        users=[*LEARNERS, TEACHER, OUTSIDER],
-        groups=GROUPS,
-        environ={
-            "TWITCHLEARN_NOTEBOOKS": str(course_notebooks),
-            "TWITCHLEARN_SERVICE_PORT": str(free_port()),
-            "TWITCHLEARN_SERVICE_GROUPS": ",".join(sorted(GROUPS)),
-            **COLD,
-        },
-    )
-    # jhsingle-native-proxy starts Voila at the first request of a logged-in user.
+    users = [*LEARNERS, TEACHER, OUTSIDER]
+    hub = _shared(tmp_path_factory.mktemp("hub-shared"), course_notebooks, users, COLD)
     yield hub
     hub.stop()
 
@@ -91,18 +97,8 @@ def warm_hub(
     tmp_path_factory: pytest.TempPathFactory, course_notebooks: Path
 ) -> Iterator[HubServer]:
     """The shared course with warm kernels: one for the start page, one for each other page."""
-    hub = HubServer(
-        tmp_path_factory.mktemp("hub-warm"),
-        "shared",
-        users=[*LEARNERS, TEACHER],
-        groups=GROUPS,
-        environ={
-            "TWITCHLEARN_NOTEBOOKS": str(course_notebooks),
-            "TWITCHLEARN_SERVICE_PORT": str(free_port()),
-            "TWITCHLEARN_SERVICE_GROUPS": ",".join(sorted(GROUPS)),
-            **WARM,
-        },
-    )
+    users = [*LEARNERS, TEACHER]
+    hub = _shared(tmp_path_factory.mktemp("hub-warm"), course_notebooks, users, WARM)
     yield hub
     hub.stop()
 
