@@ -533,15 +533,15 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
             if now - since < timedelta(seconds=self.cull_idle_timeout):
                 continue
             ready = [t for t in pool if t.done() and not t.cancelled() and t.exception() is None]
-            for task in ready[len(ready) - min(surplus, len(ready)) :]:
+            extra = ready[len(ready) - min(surplus, len(ready)) :]
+            for task in extra:
                 pool.remove(task)  # out of the pool first: no page can take it now
                 self._shutdown_soon(task.result()["kernel_id"])
             self._surplus_since.pop(page, None)
-            self.log.info(
-                "Shut down %d warm kernels of %s that no learner came for",
-                min(surplus, len(ready)),
-                page,
-            )
+            if extra:  # (the surplus may all be still starting: then the next pass)
+                self.log.info(
+                    "Shut down %d warm kernels of %s that no learner came for", len(extra), page
+                )
 
     # -- culling --------------------------------------------------------------------------
 
