@@ -10,6 +10,7 @@ the browser's HTTP cache off, so whatever comes back unchanged came from the wor
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,9 +47,20 @@ class Site:
         file.write_text(text, encoding="utf-8")
 
     def deploy(self, build_id: str, wheel: str) -> None:
-        """A build: its service worker, its id and a file of it (a wheel, say)."""
+        """A build: its service worker, its id and a file of it (a wheel, say).
+
+        The new worker's file is dated two seconds after the old one's, as any real deploy is
+        later than the one before. The browser checks its worker with If-Modified-Since, and
+        http.server compares whole seconds: two deploys inside one second got 304 for every
+        check, and the old worker stayed forever. That made this test fail now and then (CI,
+        2026-12-01 and 12-02), and the failure was reproduced by giving both files one mtime.
+        """
         worker = self.worker.replace(f'TL_BUILD = "{self.build_id}"', f'TL_BUILD = "{build_id}"')
+        file = self.folder / "service-worker.js"
+        before = file.stat().st_mtime if file.exists() else None
         self.write("service-worker.js", worker)
+        if before is not None:
+            os.utime(file, (before + 2, before + 2))
         self.write(BUILD_FILE, build_id + "\n")
         self.write("static/pyodide/course.whl", wheel)
 
@@ -74,9 +86,10 @@ def caches(page: Page) -> list[str]:
 def until_active(context: BrowserContext, page: Page, build_id: str) -> None:
     """Wait until the worker of `build_id` is the site's active one (each try asks the
     workers themselves; a worker being installed is not there yet). The page asks the
-    browser to look for the new worker again every few seconds: the browser's own check after
-    a navigation was once not enough, on a loaded machine, within a minute (CI, 2026-12-01)."""
-    deadline = time.monotonic() + 180
+    browser to look for the new worker again every few seconds, as well as its own check after
+    each navigation. (The failures once put down to a loaded machine were the 304s that
+    Site.deploy explains.)"""
+    deadline = time.monotonic() + 90
     asked = 0.0
     while time.monotonic() < deadline:
         if time.monotonic() - asked > 5:
