@@ -75,6 +75,7 @@ ALLOWED_FOR_APP: dict[str, str] = {
     "tornado": "tornado",
     "nbformat": "nbformat",
     "segno": "segno",
+    "jinja2": "jinja2",  # Voila's page templates (through nbconvert), compiled once
 }
 
 

@@ -4,6 +4,8 @@ environment, for every page it renders."""
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,11 @@ def compiled_by(exporter: server._Exporter, name: str) -> tuple[str, int]:
         return compile_now(*args, **kwargs)
 
     environment.compile = counted  # type: ignore[method-assign]
-    text = environment.get_template(name).render(learner="Jess")
+    # Voila's environments are async; render() would call asyncio.run, which fails in a
+    # thread whose loop is running (as it is after other tests), so render in a thread.
+    template = environment.get_template(name)
+    with ThreadPoolExecutor(1) as pool:
+        text = pool.submit(asyncio.run, template.render_async(learner="Jess")).result()
     return text, len(compiles)
 
 
