@@ -36,7 +36,9 @@ class StaticSite:
     """dist/static (or another folder) served on 127.0.0.1; `outside` lists every request that
     tried to leave."""
 
-    def __init__(self, folder: Path = SITE) -> None:
+    def __init__(self, folder: Path = SITE, log: Path | None = None) -> None:
+        """`log`: where http.server writes its request lines (none by default)."""
+        self.log = log
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.outside: list[str] = []
@@ -52,7 +54,7 @@ class StaticSite:
                 str(self.port),
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL if log is None else log.open("ab"),
             start_new_session=True,
         )
         deadline = time.monotonic() + 60

@@ -68,7 +68,7 @@ class Site:
 @pytest.fixture
 def small_site(built_site: Path, tmp_path: Path) -> Iterator[tuple[Site, StaticSite]]:
     site = Site(tmp_path / "site", built_site)
-    served = StaticSite(site.folder)
+    served = StaticSite(site.folder, log=tmp_path / "server.log")
     yield site, served
     served.stop()
 
@@ -83,7 +83,30 @@ def caches(page: Page) -> list[str]:
     return names
 
 
-def until_active(context: BrowserContext, page: Page, build_id: str) -> None:
+def workers_state(context: BrowserContext, page: Page, log: Path) -> str:
+    """What the browser and the server say of the workers, for a failure's message."""
+    seen = []
+    for worker in context.service_workers:
+        try:
+            seen.append(
+                worker.evaluate(
+                    "() => [typeof TL_BUILD === 'undefined' ? null : TL_BUILD,"
+                    " self.serviceWorker ? self.serviceWorker.state : null,"
+                    " ['installing', 'waiting', 'active'].map(k => self.registration[k] &&"
+                    " self.registration[k].state)]"
+                )
+            )
+        except Error as error:
+            seen.append(f"stopped: {error.message[:80]}")
+    registration = page.evaluate(
+        "() => navigator.serviceWorker.getRegistration().then(r => r ? ['installing',"
+        " 'waiting', 'active'].map(k => r[k] && r[k].state) : null)"
+    )
+    checks = [line for line in log.read_text(encoding="utf-8").splitlines() if "service-" in line]
+    return f"workers {seen}; the page's registration {registration}; server {checks[-6:]}"
+
+
+def until_active(context: BrowserContext, page: Page, build_id: str, log: Path | None) -> None:
     """Wait until the worker of `build_id` is the site's active one (each try asks the
     workers themselves; a worker being installed is not there yet). The page asks the
     browser to look for the new worker again every few seconds, as well as its own check after
@@ -110,7 +133,8 @@ def until_active(context: BrowserContext, page: Page, build_id: str) -> None:
             except Error:  # a worker that stopped while asked
                 continue
         time.sleep(0.2)  # polling the workers' state, not waiting for time to pass
-    raise AssertionError(f"the worker of build {build_id} never became the active one")
+    state = workers_state(context, page, log) if log is not None else ""
+    raise AssertionError(f"the worker of build {build_id} never became the active one; {state}")
 
 
 def test_files_come_from_the_cache_and_a_new_build_replaces_them(
@@ -135,7 +159,7 @@ def test_files_come_from_the_cache_and_a_new_build_replaces_them(
         page.reload()
         assert fetched(page, "static/pyodide/course.whl") == "second build"
         # the new worker (its script differs) takes over and leaves only its own cache
-        until_active(context, page, new_id)
+        until_active(context, page, new_id, served.log)
         page.reload()
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         assert fetched(page, "static/pyodide/course.whl") == "second build"
