@@ -117,6 +117,22 @@ def _at(page: Page, width: str) -> Page:
     w, h = WIDTHS[width]
     page.set_viewport_size({"width": w, "height": h})
     page.wait_for_function(f"() => document.documentElement.clientWidth === {w}")
+    # The widgets and the chart lay themselves out again after the resize, a little later:
+    # read nothing until their boxes have stayed the same for half a second (a CI run read
+    # the start page laid out for the old width, and the explorer's chart mid-relayout).
+    page.evaluate("() => { delete window.__tlBoxes; }")
+    page.wait_for_function(
+        """() => {
+            const boxes = [...document.querySelectorAll(
+                '.jp-OutputArea-output, .widget-box, .js-plotly-plot')]
+                .map(e => { const r = e.getBoundingClientRect(); return r.width + 'x' + r.height; })
+                .join();
+            const now = performance.now(), last = window.__tlBoxes;
+            if (!last || last.boxes !== boxes) window.__tlBoxes = { boxes, since: now };
+            return now - window.__tlBoxes.since >= 500;
+        }""",
+        polling=100,
+    )
     return page
 
 
