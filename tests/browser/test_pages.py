@@ -17,6 +17,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.support.layout import until_laid_out
 from tests.support.learner import COURSE
 from tests.support.servers import VoilaServer, local_only, open_page
 from twitchlearn.site import EXPLORER_PAGE, REVIEW_PAGE, START_PAGE, lesson_page
@@ -117,22 +118,7 @@ def _at(page: Page, width: str) -> Page:
     w, h = WIDTHS[width]
     page.set_viewport_size({"width": w, "height": h})
     page.wait_for_function(f"() => document.documentElement.clientWidth === {w}")
-    # The widgets and the chart lay themselves out again after the resize, a little later:
-    # read nothing until their boxes have stayed the same for half a second (a CI run read
-    # the start page laid out for the old width, and the explorer's chart mid-relayout).
-    page.evaluate("() => { delete window.__tlBoxes; }")
-    page.wait_for_function(
-        """() => {
-            const boxes = [...document.querySelectorAll(
-                '.jp-OutputArea-output, .widget-box, .js-plotly-plot')]
-                .map(e => { const r = e.getBoundingClientRect(); return r.width + 'x' + r.height; })
-                .join();
-            const now = performance.now(), last = window.__tlBoxes;
-            if (!last || last.boxes !== boxes) window.__tlBoxes = { boxes, since: now };
-            return now - window.__tlBoxes.since >= 500;
-        }""",
-        polling=100,
-    )
+    until_laid_out(page)  # the widgets and the chart lay themselves out again
     return page
 
 

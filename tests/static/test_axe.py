@@ -17,6 +17,7 @@ from playwright.sync_api import BrowserContext, Page
 from tests.browser.test_pages import WCAG, _violations
 from tests.static.conftest import StaticSite
 from tests.static.test_site import FIRST_PAGE_MS, open_page
+from tests.support.layout import until_laid_out
 from tests.support.learner import FIRST
 from twitchlearn.site import EXPLORER_PAGE, START_PAGE, lesson_page
 
@@ -55,6 +56,7 @@ def _at(page: Page, width: str, name: str) -> Page:
     if name == "explorer":
         page.reload(wait_until="commit")
         page.wait_for_selector(PAGES[name][1], timeout=FIRST_PAGE_MS)
+    until_laid_out(page)  # plotly sizes the chart again after its first draw
     return page
 
 

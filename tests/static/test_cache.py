@@ -78,6 +78,17 @@ def fetched(page: Page, path: str) -> str:
     return text
 
 
+def until_kept(page: Page, path: str, build_id: str) -> None:
+    """Wait until the worker's copy of `path` is in its cache. The worker hands the page the
+    network's response and stores a copy after that (event.waitUntil), so on a busy machine
+    the page's next request can come before the copy is stored; the run of tests/static of
+    2026-12-02 06:10 failed that way ("changed on the server" where "first build" was meant)."""
+    page.wait_for_function(
+        "([p, id]) => caches.open('twitchlearn-' + id).then(c => c.match(p)).then(r => !!r)",
+        arg=[path, build_id],
+    )
+
+
 def caches(page: Page) -> list[str]:
     names: list[str] = page.evaluate("async () => (await caches.keys()).sort()")
     return names
@@ -148,6 +159,7 @@ def test_files_come_from_the_cache_and_a_new_build_replaces_them(
         page.goto(f"{served.url}/page.html")
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         assert fetched(page, "static/pyodide/course.whl") == "first build"
+        until_kept(page, "static/pyodide/course.whl", site.build_id)
         site.write("static/pyodide/course.whl", "changed on the server, same build")
         # cache-first: the file kept from its first load
         assert fetched(page, "static/pyodide/course.whl") == "first build"
@@ -163,6 +175,7 @@ def test_files_come_from_the_cache_and_a_new_build_replaces_them(
         page.reload()
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         assert fetched(page, "static/pyodide/course.whl") == "second build"
+        until_kept(page, "static/pyodide/course.whl", new_id)
         site.write("static/pyodide/course.whl", "changed again, same build")
         assert fetched(page, "static/pyodide/course.whl") == "second build"
         assert caches(page) == ["precache", f"twitchlearn-{new_id}"]
@@ -185,7 +198,8 @@ def test_the_learners_files_are_never_cached(
         assert fetched(page, "api/contents/answers.json") == '{"answers": 1}'
         site.write("api/contents/answers.json", '{"answers": 2}')
         assert fetched(page, "api/contents/answers.json") == '{"answers": 2}'
-        assert fetched(page, "static/pyodide/course.whl") == "first build"  # this one is kept
+        assert fetched(page, "static/pyodide/course.whl") == "first build"
+        until_kept(page, "static/pyodide/course.whl", site.build_id)  # this one is kept
         kept: list[str] = page.evaluate(
             "async () => { const out = [];"
             " for (const k of await caches.keys()) {"
