@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -88,3 +88,31 @@ def test_a_class_takes_the_pool_and_the_refill_respects_the_limit(
     open_page(page, server.url + START_URL, ".tl-identity input")
     page.locator(".tl-identity input").first.wait_for(timeout=FIRST_PAGE_TIMEOUT_MS)
     assert "Traceback" not in server.log()
+
+
+def test_a_refill_waits_until_the_arriving_pages_have_connected(
+    tmp_path: Path, new_page: Callable[[], Page]
+) -> None:
+    """Two learners take the two warm kernels at once: the pool's first replacement starts
+    only after both pages have opened their websockets (`refill_wait`), not while their
+    scripts are still loading."""
+    server = VoilaServer(tmp_path, "--class-size", "2")
+    try:
+        wait_for_log(server, FILLED, timeout=180)
+        mark = len(server.log())
+        pages = [new_page() for _ in range(2)]
+        for page in pages:
+            page.goto(server.url + START_URL, wait_until="commit", timeout=FIRST_PAGE_TIMEOUT_MS)
+        for page in pages:
+            page.wait_for_selector(".tl-identity input", timeout=FIRST_PAGE_TIMEOUT_MS)
+        wait_for_log(server, STARTED, timeout=120, start=mark)  # the first replacement
+        log = server.log()[mark:]
+        assert log.count("got a warm kernel that was ready") == 2, log
+        connected = [m.start() for m in re.finditer(r"Connecting to kernel ", log)]
+        assert len(connected) >= 2, log
+        assert max(connected[:2]) < log.index(STARTED), (
+            f"a replacement started before the pages connected:\n{log}"
+        )
+        assert "Pool refill waited" in log[: log.index(STARTED)], log
+    finally:
+        server.stop()

@@ -96,15 +96,16 @@ import tornado.httputil
 import tornado.ioloop
 import tornado.web
 from jupyter_server._tz import utcnow
+from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
-from traitlets import Dict, Integer
+from traitlets import Dict, Float, Integer
 from traitlets.config import Config
 from voila import notebook_renderer
 from voila.app import Voila
 from voila.exporter import VoilaExporter
 from voila.request_info_handler import RequestInfoSocketHandler
-from voila.static_file_handler import TemplateStaticFileHandler
+from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from twitchlearn import site
@@ -117,7 +118,9 @@ from twitchlearn.app.defaults import (
     DEFAULT_HOST,
     DEFAULT_PORT,
     DEFAULT_REFILL_AT_ONCE,
+    DEFAULT_REFILL_QUIET_SECONDS,
     DEFAULT_WARM_PAGES,
+    REFILL_HOLD_MOST_SECONDS,
 )
 from twitchlearn.app.follow import next_pages, pool_targets
 from twitchlearn.app.gate import (
@@ -137,6 +140,7 @@ from twitchlearn.app.gate import (
     url_host,
 )
 from twitchlearn.app.projector import projector_page
+from twitchlearn.app.static_files import KnownFileFind, KnownMultiStatic, KnownTemplateFiles
 from twitchlearn.identity import TEACHER_KEY_ENV, TEACHER_PARAM
 from twitchlearn.loading import CONTENT_ENV, load_content
 from twitchlearn.site import CLASS_VIEW_PAGE, START_PAGE
@@ -210,6 +214,28 @@ class _RequestInfo(RequestInfoSocketHandler):  # type: ignore[misc]
         _waiting(kernel_id).set()
 
 
+def refill_wait(
+    now: float, *, began: float, last_handout: float, arriving: bool, quiet: float, most: float
+) -> float:
+    """Seconds a pool refill is still to wait (0: start now), for `PoolSafeKernelManager`.
+
+    A class arriving at once takes the warm kernels within a second or two, and then its pages
+    still have their scripts to fetch and their websockets to open, on the same CPU that
+    preparing a replacement kernel (about a CPU-second) would take. So a refill waits while a
+    page handed a kernel has not connected (`arriving`, which also covers page requests still
+    waiting for a kernel) and until `quiet` seconds have passed since the last hand-out, but
+    never more than `most` seconds from when it began to wait (`began`): a page that never
+    connects holds no refill for long. While pages are arriving, the answer is the time to
+    look again unless a connection comes first.
+    """
+    left = most - (now - began)
+    if left <= 0:
+        return 0.0
+    if arriving:
+        return min(left, quiet) if quiet > 0 else 0.0
+    return max(0.0, min(left, quiet - (now - last_handout)))
+
+
 class _Slots:
     """At most `size` preparations at a time, the start page's before the others'."""
 
@@ -268,6 +294,14 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
         "a replacement for every kernel it hands out, so a class of 30 arriving at once starts "
         "30 kernels at once, competing for the CPU with the pages being served.",
     )
+    refill_quiet_seconds = Float(
+        DEFAULT_REFILL_QUIET_SECONDS,
+        config=True,
+        help="With refill_at_once > 0: a pool refill waits until the pages just handed a warm "
+        "kernel have connected and no page has been handed one for this long (at most "
+        f"{REFILL_HOLD_MOST_SECONDS} s), so a class arriving at once is served before the "
+        "pool prepares their replacements. 0: refill at once.",
+    )
     max_kernels = Integer(
         0,
         config=True,
@@ -293,6 +327,11 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs: Any) -> None:
         # Set before Voila's pool wrapper (our subclass) starts the first fill in its __init__.
         self._refill_slots: _Slots | None = None
+        # pages handed a warm kernel and not connected yet: kernel id -> when (loop time)
+        self._arriving: dict[str, float] = {}
+        self._last_handout = float("-inf")
+        self._arrival_news = asyncio.Event()  # a page connected, or its kernel went
+        self._calm: asyncio.Future[None] | None = None
         self._warm: set[str] = set()  # started for the pool, not handed to a page yet
         self._warm_starting = 0
         self._claims = 0
@@ -326,6 +365,7 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
                 return await voila_initialize(notebook_path, kernel_id, **kwargs)
             if self._refill_slots is None:
                 self._refill_slots = _Slots(self.refill_at_once)
+            await self._after_arrivals()
             await self._refill_slots.acquire(first=notebook_path == START_PAGE)
             try:
                 content = await voila_initialize(notebook_path, None, **kwargs)
@@ -341,6 +381,37 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
                 self._refill_slots.release()
 
         return initialize
+
+    async def _after_arrivals(self) -> None:
+        """Wait, before a pool refill, until the pages just handed a kernel have connected
+        and no page has been handed one for `refill_quiet_seconds` (`refill_wait`). One task
+        does the waiting for every refill that asks."""
+        if self.refill_quiet_seconds <= 0:
+            return
+        if self._calm is None or self._calm.done():
+            self._calm = asyncio.ensure_future(self._until_calm())
+        await asyncio.shield(self._calm)
+
+    async def _until_calm(self) -> None:
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        while True:
+            arriving = [t for k, t in self._arriving.items() if k in self._kernels]
+            wait = refill_wait(
+                loop.time(),
+                began=began,
+                last_handout=self._last_handout,
+                arriving=bool(arriving) or self._claims > 0,
+                quiet=self.refill_quiet_seconds,
+                most=REFILL_HOLD_MOST_SECONDS,
+            )
+            if wait <= 0:
+                break
+            self._arrival_news.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrival_news.wait(), wait)
+        if loop.time() - began >= 0.05:
+            self.log.info("Pool refill waited %.1f s for the arriving pages", loop.time() - began)
 
     def _handed_out(
         self, voila_rendered: Callable[..., Awaitable[tuple[Any, Any, str]]]
@@ -439,6 +510,7 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
 
     def _page_has(self, page: _PageKernel, kernel_id: str) -> None:
         page.kernel_id = kernel_id
+        self._arriving[kernel_id] = self._last_handout = asyncio.get_running_loop().time()
         self.release_claim(page)
         if self.follow_class > 0 and page.notebook in self.next_pages:
             self._learners_on[kernel_id] = page.notebook
@@ -488,6 +560,8 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
 
     def notify_connect(self, kernel_id: str) -> None:
         self._connected_once.add(kernel_id)
+        if self._arriving.pop(kernel_id, None) is not None:
+            self._arrival_news.set()
         super().notify_connect(kernel_id)
 
     # -- following the class (twitchlearn.app.follow) ------------------------------------
@@ -598,6 +672,8 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
     async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
         self._waiting_since.pop(kernel_id, None)
         self._connected_once.discard(kernel_id)
+        if self._arriving.pop(kernel_id, None) is not None:
+            self._arrival_news.set()
         self._warm.discard(kernel_id)
         if self._learners_on.pop(kernel_id, None) is not None:
             self._follow()
@@ -607,6 +683,8 @@ class PoolSafeKernelManager(AsyncMappingKernelManager):
 
     async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
         self._stopping = True  # the server stops: no warm kernel follows anyone now
+        if self._calm is not None:
+            self._calm.cancel()
         await super().shutdown_all(*args, **kwargs)
 
 
@@ -693,7 +771,7 @@ class _PageHandler(TornadoVoilaHandler):  # type: ignore[misc]
         return use
 
 
-class _TemplateFiles(TemplateStaticFileHandler):  # type: ignore[misc]
+class _TemplateFiles(KnownTemplateFiles):
     """Voila's template static files, with a 404 (not a 500 from a failed assert or split)
     for a path that is not `<template>/static/<file>`, such as a traversal attempt."""
 
@@ -856,6 +934,10 @@ class TwitchlearnVoila(Voila):  # type: ignore[misc]
                 handler = (handler[0], _PageHandler, *handler[2:])
             elif len(handler) >= 2 and handler[1] is TemplateStaticFileHandler:
                 handler = (handler[0], _TemplateFiles, *handler[2:])
+            elif len(handler) >= 2 and handler[1] is MultiStaticFileHandler:
+                handler = (handler[0], KnownMultiStatic, *handler[2:])
+            elif len(handler) >= 2 and handler[1] is FileFindHandler:
+                handler = (handler[0], KnownFileFind, *handler[2:])
             elif len(handler) >= 2 and handler[1] is RequestInfoSocketHandler:
                 handler = (handler[0], _RequestInfo, *handler[2:])
             handlers.append(handler)
