@@ -37,12 +37,13 @@ from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from typing import Any
 
-from tornado.httpclient import HTTPRequest, HTTPResponse
-from tornado.simple_httpclient import SimpleAsyncHTTPClient
+import aiohttp
+import attrs
+from tornado.httpclient import HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 SUBPROTOCOL = "v1.kernel.websocket.jupyter.org"
-CONNECTIONS_PER_HOST = 6  # what Chromium opens to one host
+CONNECTIONS_PER_HOST = 6  # what Chromium opens to one host, and keeps open (keep-alive)
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]+)"')
 TIMEOUT_S = 600.0
 
@@ -79,12 +80,26 @@ def unpack(frame: bytes) -> dict[str, Any]:
     }
 
 
+@attrs.frozen
+class Response:
+    code: int
+    body: bytes
+
+
 class ProtocolLearner:
-    """One learner's page: cookies, kernel id, websocket, the messages the page sends."""
+    """One learner's page: cookies, kernel id, websocket, the messages the page sends.
+
+    Its HTTP requests go over at most CONNECTIONS_PER_HOST connections kept open, as
+    Chromium's do: a start page in Chromium opened 7 connections to the server (6 for HTTP,
+    one for the websocket), counted with `ss` (2026-12-02). This learner once opened a new
+    connection for each of its 96 requests (tornado's simple client has no keep-alive), so
+    a class of protocol learners made the server accept and set up about 14 times the
+    connections a class of browsers would. `python -m bench.check_protocol` counts both.
+    """
 
     def __init__(self, base_url: str) -> None:
         self.base = base_url.rstrip("/")
-        self.http = SimpleAsyncHTTPClient(force_instance=True, max_clients=CONNECTIONS_PER_HOST)
+        self._http: aiohttp.ClientSession | None = None
         self.cookies: SimpleCookie = SimpleCookie()
         self.session = str(uuid.uuid4())
         self.kernel_id = ""
@@ -106,20 +121,40 @@ class ProtocolLearner:
         morsel = self.cookies.get("_xsrf")
         return morsel.value if morsel else ""
 
-    async def _fetch(self, path: str, **kwargs: Any) -> HTTPResponse:
-        headers = {"Cookie": self._cookie_header(), **kwargs.pop("headers", {})}
-        raise_error = kwargs.pop("raise_error", True)
-        request = HTTPRequest(
-            self.base + path,
-            headers=headers,
-            request_timeout=TIMEOUT_S,
-            connect_timeout=TIMEOUT_S,
-            **kwargs,
-        )
-        response = await self.http.fetch(request, raise_error=raise_error)
-        for value in response.headers.get_list("Set-Cookie"):
-            self.cookies.load(value)
-        return response
+    @property
+    def http(self) -> aiohttp.ClientSession:
+        """The learner's connections (made on first use, inside the running loop)."""
+        if self._http is None:
+            self._http = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit_per_host=CONNECTIONS_PER_HOST),
+                cookie_jar=aiohttp.DummyCookieJar(),  # the cookies are kept here, as sent
+                timeout=aiohttp.ClientTimeout(total=TIMEOUT_S),
+                auto_decompress=False,
+            )
+        return self._http
+
+    async def _fetch(
+        self,
+        path: str,
+        *,
+        method: str = "GET",
+        body: str | None = None,
+        headers: dict[str, str] | None = None,
+        raise_error: bool = True,
+    ) -> Response:
+        sent = {"Cookie": self._cookie_header(), **(headers or {})}
+        async with self.http.request(method, self.base + path, headers=sent, data=body) as got:
+            data = await got.read()
+            for value in got.headers.getall("Set-Cookie", []):
+                self.cookies.load(value)
+            if raise_error:
+                got.raise_for_status()
+            return Response(got.status, data)
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
 
     async def open_page(self, path: str, assets: list[str]) -> None:
         page = await self._fetch(path)
@@ -245,7 +280,7 @@ class ProtocolLearner:
     async def leave(self) -> int:
         """Close the websocket and send the unload beacon's shutdown; its HTTP status."""
         status = await self._leave_page()
-        self.http.close()
+        await self.close()
         return status
 
     async def _leave_page(self) -> int:
