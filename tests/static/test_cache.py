@@ -128,9 +128,12 @@ def until_active(context: BrowserContext, page: Page, build_id: str, log: Path |
     while time.monotonic() < deadline:
         if time.monotonic() - asked > 5:
             asked = time.monotonic()
+            # Also a request through the worker: it starts the active worker if the browser
+            # had stopped it as idle, and a stopped worker is not in context.service_workers.
             page.evaluate(
                 "() => navigator.serviceWorker.getRegistration()"
                 ".then(r => r && r.update()).catch(() => undefined)"
+                ".then(() => fetch('jupyter-lite.json')).catch(() => undefined)"
             )
         for worker in context.service_workers:
             try:
