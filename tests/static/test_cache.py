@@ -94,6 +94,34 @@ def caches(page: Page) -> list[str]:
     return names
 
 
+class WorkerVersions:
+    """Chromium's own account of the site's service worker versions (the DevTools protocol's
+    ServiceWorker domain): whether each is running, its state, and how many pages it
+    controls. Only read in a failure's message: the run of 2026-12-02 12:55 left the new
+    worker "installed" (waiting, though it calls skipWaiting) behind the old active one for
+    90 s, and the workers' own view could not say why."""
+
+    def __init__(self, page: Page) -> None:
+        self.versions: dict[str, dict[str, object]] = {}
+        self.session = page.context.new_cdp_session(page)
+        self.session.on("ServiceWorker.workerVersionUpdated", self._updated)
+        self.session.send("ServiceWorker.enable")
+
+    def _updated(self, event: dict[str, list[dict[str, object]]]) -> None:
+        for version in event["versions"]:
+            self.versions[str(version["versionId"])] = version
+
+    def __str__(self) -> str:
+        described = []
+        for key, version in sorted(self.versions.items()):
+            clients = version.get("controlledClients")
+            described.append(
+                f"version {key}: {version.get('status')}, {version.get('runningStatus')},"
+                f" controls {len(clients) if isinstance(clients, list) else 0}"
+            )
+        return "; ".join(described)
+
+
 def workers_state(context: BrowserContext, page: Page, log: Path) -> str:
     """What the browser and the server say of the workers, for a failure's message."""
     seen = []
@@ -117,13 +145,20 @@ def workers_state(context: BrowserContext, page: Page, log: Path) -> str:
     return f"workers {seen}; the page's registration {registration}; server {checks[-6:]}"
 
 
-def until_active(context: BrowserContext, page: Page, build_id: str, log: Path | None) -> None:
+def until_active(
+    context: BrowserContext,
+    page: Page,
+    build_id: str,
+    log: Path | None,
+    versions: WorkerVersions | None = None,
+    seconds: float = 90,
+) -> None:
     """Wait until the worker of `build_id` is the site's active one (each try asks the
     workers themselves; a worker being installed is not there yet). The page asks the
     browser to look for the new worker again every few seconds, as well as its own check after
     each navigation. (The failures once put down to a loaded machine were the 304s that
     Site.deploy explains.)"""
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + seconds
     asked = 0.0
     while time.monotonic() < deadline:
         if time.monotonic() - asked > 5:
@@ -148,6 +183,8 @@ def until_active(context: BrowserContext, page: Page, build_id: str, log: Path |
                 continue
         time.sleep(0.2)  # polling the workers' state, not waiting for time to pass
     state = workers_state(context, page, log) if log is not None else ""
+    if versions is not None:
+        state += f"; Chromium: {versions}"
     raise AssertionError(f"the worker of build {build_id} never became the active one; {state}")
 
 
@@ -158,6 +195,7 @@ def test_files_come_from_the_cache_and_a_new_build_replaces_them(
     context = browser.new_context()
     context.route("**/*", served.route)
     page = context.new_page()
+    versions = WorkerVersions(page)
     try:
         page.goto(f"{served.url}/page.html")
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
@@ -174,7 +212,7 @@ def test_files_come_from_the_cache_and_a_new_build_replaces_them(
         page.reload()
         assert fetched(page, "static/pyodide/course.whl") == "second build"
         # the new worker (its script differs) takes over and leaves only its own cache
-        until_active(context, page, new_id, served.log)
+        until_active(context, page, new_id, served.log, versions)
         page.reload()
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         assert fetched(page, "static/pyodide/course.whl") == "second build"
