@@ -303,7 +303,8 @@ def moves_rows(run: dict[str, Any], where: str) -> list[Row]:
         (f"{where}: one protocol learner alone, start -> lesson 1", f"{_p(one_p)} s", "1.00x", ""),
         (f"{where}: one browser learner alone, start -> lesson 1", f"{_p(one_b)} s", "1.00x", ""),
         (
-            f"Class of {n} moves to lesson 1: protocol p50 / p95 (ratio: to one browser learner)",
+            f"Class of {n} moves to lesson 1: protocol p50 / p95"
+            " (ratio: to one browser learner alone)",
             f"{_p(p50)} / {_p(p95)} s",
             f"{ratio(p50, one_b)} / {ratio(p95, one_b)}",
             "",

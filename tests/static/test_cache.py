@@ -151,14 +151,13 @@ def until_active(
     build_id: str,
     log: Path | None,
     versions: WorkerVersions | None = None,
-    seconds: float = 90,
 ) -> None:
     """Wait until the worker of `build_id` is the site's active one (each try asks the
     workers themselves; a worker being installed is not there yet). The page asks the
     browser to look for the new worker again every few seconds, as well as its own check after
     each navigation. (The failures once put down to a loaded machine were the 304s that
     Site.deploy explains.)"""
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + 90
     asked = 0.0
     while time.monotonic() < deadline:
         if time.monotonic() - asked > 5:
