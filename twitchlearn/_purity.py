@@ -60,10 +60,13 @@ ALLOWED_THIRD_PARTY: dict[str, str] = {
     # and traitlets. Both are pure-Python wheels.
     "IPython": "ipython",
     "traitlets": "traitlets",
+    # ipywidgets' comm layer, also a pure wheel (the static edition bundles 0.2.3); the ui
+    # asks it whether a widget has a browser at all (twitchlearn/ui/sync.py).
+    "comm": "comm",
 }
 
 # Of the above, what only the ui may import: the core never needs a widget or a chart.
-UI_ONLY: frozenset[str] = frozenset({"ipywidgets", "plotly", "IPython", "traitlets"})
+UI_ONLY: frozenset[str] = frozenset({"ipywidgets", "plotly", "IPython", "traitlets", "comm"})
 
 # The command line and the server; they never run in the browser.
 APP_PACKAGE = "twitchlearn.app"

@@ -23,6 +23,7 @@ from twitchlearn.session import ProgressTracker
 from twitchlearn.ui.common import FULL_WIDTH, WIDE_LABEL, safe_callback
 from twitchlearn.ui.explorer import ExplorerView
 from twitchlearn.ui.quiz import QuestionView
+from twitchlearn.ui.sync import kernel_sync
 
 __all__ = ["LEVEL_PREDICTIONS", "CaseCard", "CaseStudiesView", "expected_prediction", "predictions"]
 
@@ -106,6 +107,7 @@ class CaseCard:
         self.result = widgets.HTML("", layout=FULL_WIDTH)
         self.set_button.on_click(safe_callback(lambda _b: self.set_explorer(), self._show_error))
         self.check_button.on_click(safe_callback(self._on_check, self._show_error))
+        kernel_sync()  # its widgets in the page from the start
         course = tracker.course
         self.questions = [
             QuestionView(course.questions[qid], tracker, number, order_key)
@@ -186,7 +188,8 @@ class CaseCard:
         return right
 
     def _on_check(self, _button: object) -> None:
-        self.check_prediction()
+        # On the prediction and the sliders the page shows, not an earlier step of them.
+        kernel_sync().then(safe_callback(self.check_prediction, self._show_error))
 
     def _show_error(self, message: str) -> None:
         self.result.value = (

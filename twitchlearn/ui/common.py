@@ -84,7 +84,7 @@ def page_head() -> str:
 
 
 def safe_callback(
-    action: Callable[..., None], show_error: Callable[[str], None]
+    action: Callable[..., object], show_error: Callable[[str], None]
 ) -> Callable[..., None]:
     """Run a widget callback; a learner sees a friendly message, the server log the details."""
 

@@ -33,6 +33,7 @@ from twitchlearn.scoring import RIGHT_FEEDBACK, Grade, points_text
 from twitchlearn.session import ProgressTracker
 from twitchlearn.shuffle import key_order, shown_order
 from twitchlearn.ui.common import FULL_WIDTH, WIDE_LABEL, safe_callback
+from twitchlearn.ui.sync import kernel_sync
 
 __all__ = ["QuestionView", "QuizView", "question_view"]
 
@@ -83,6 +84,7 @@ class QuestionView:
         # True from a grade until "Try again", whatever the page says about the buttons.
         self.locked = False
         self.check.on_click(safe_callback(self._on_check, self._show_error))
+        kernel_sync()  # its widgets in the page from the start, not made at the first click
         self.retry.on_click(safe_callback(self._on_retry, self._show_error))
         self.widget = widgets.VBox(
             [
@@ -202,7 +204,11 @@ class QuestionView:
     # -- events ----------------------------------------------------------------------------
 
     def _on_check(self, _button: object) -> None:
-        if self.locked:  # a click on the disabled button, sent by hand: nothing to grade
+        # Graded on what the page shows: after the changes the browser still held back.
+        kernel_sync().then(safe_callback(self._grade, self._show_error))
+
+    def _grade(self) -> None:
+        if self.locked:  # a click on the disabled button, sent by hand, or a second Enter
             return
         try:
             answer = self.read_answer()
