@@ -6,11 +6,12 @@
 // - Cache-first, one cache per build ("twitchlearn-<build id>"): every file of the site that a
 //   page asks for (Pyodide, the wheels, the lab extensions, the app's JS, the pages) is kept
 //   the first time it passes and served from the cache after that.
-// - A new build never mixes with an old one: each page load first asks the server for
-//   twitchlearn-build.txt (a few bytes, never cached). If it names another build, this worker's
-//   cache is deleted, everything is fetched from the network, and the new worker (its script
-//   differs, so the browser installs it) deletes every older twitchlearn cache when it starts.
-//   With no network (the server is gone), the cached build is served.
+// - A new build never mixes with an old one: each page load (and each start of this worker)
+//   first asks the server for twitchlearn-build.txt (a few bytes, never cached). If it names
+//   another build, this worker's cache is deleted, everything is fetched from the network,
+//   and the new worker (its script differs, so the browser installs it) deletes every older
+//   twitchlearn cache when it starts. With no network (the server is gone), the cached build
+//   is served.
 // - Never the learner's answers: they are on JupyterLite's drive (IndexedDB), reached through
 //   the api/ paths, and nothing under api/ is cached or even looked at here.
 "use strict";
@@ -50,6 +51,14 @@ async function tlCheckBuild() {
   }
 }
 
+// The browser stops an idle worker and starts it again for the next request, with its
+// variables new: a worker that had found its build stale forgot it and filled its build's
+// cache again with whatever the network gave (seen 2026-12-02: tlStale false in the old
+// worker after a navigation had set it, and its cache back). So each start checks too. It is
+// not awaited before answering: a learner offline or on a slow line is not kept waiting; only
+// storing a copy waits for it.
+const tlStarted = tlCheckBuild();
+
 async function tlRespond(event) {
   const { request } = event;
   if (request.mode === "navigate") await tlCheckBuild();
@@ -59,7 +68,8 @@ async function tlRespond(event) {
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok && response.status === 200 && response.type === "basic" && !tlStale) {
-    event.waitUntil(cache.put(request, response.clone()));
+    const copy = response.clone();
+    event.waitUntil(tlStarted.then(() => (tlStale ? undefined : cache.put(request, copy))));
   }
   return response;
 }
