@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Error, Page
 
-from tests.static.conftest import StaticSite
+from tests.static.conftest import LOCAL, StaticSite
 
 pytestmark = [pytest.mark.browser]
 
@@ -248,5 +248,38 @@ def test_the_learners_files_are_never_cached(
         )
         assert kept
         assert not [url for url in kept if "/api/" in url], kept
+    finally:
+        context.close()
+
+
+def test_a_new_build_is_not_taken_from_the_browsers_own_http_cache(
+    browser: Browser, small_site: tuple[Site, StaticSite]
+) -> None:
+    """The worker's own requests go through the browser's HTTP cache (Playwright's routing
+    covers only the page's). A file last changed a month ago may be kept there for days
+    without asking the server (heuristic freshness: a tenth of its age, from Last-Modified),
+    as a host's Cache-Control keeps it for its max-age. After a deploy, the old build's copy
+    must not come back from there, nor be stored as the new build's.
+
+    No routing here: it turns the HTTP cache off for the page (DevTools' cache switch), and
+    with it this test passed while a learner's browser got the old file. Requests that leave
+    127.0.0.1 are still counted, from the context's request events."""
+    site, served = small_site
+    wheel = site.folder / "static" / "pyodide" / "course.whl"
+    month_ago = time.time() - 30 * 24 * 3600
+    os.utime(wheel, (month_ago, month_ago))
+    context = browser.new_context()
+    outside: list[str] = []
+    context.on("request", lambda r: None if LOCAL.match(r.url) else outside.append(r.url))
+    page = context.new_page()
+    try:
+        page.goto(f"{served.url}/page.html")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        assert fetched(page, "static/pyodide/course.whl") == "first build"
+        until_kept(page, "static/pyodide/course.whl", site.build_id)
+        site.deploy("0123456789abcdef", "second build")
+        page.reload()
+        assert fetched(page, "static/pyodide/course.whl") == "second build"
+        assert outside == []
     finally:
         context.close()

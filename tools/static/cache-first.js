@@ -59,14 +59,22 @@ async function tlCheckBuild() {
 // storing a copy waits for it.
 const tlStarted = tlCheckBuild();
 
+// The network, asked again: the browser's own HTTP cache may still hold the old build's copy
+// of a file (for a host's max-age, or for a tenth of the file's age from its Last-Modified),
+// and what is stored here is kept for the whole build. A file that has not changed costs a
+// 304.
+function tlFromNetwork(request) {
+  return fetch(request, { cache: "no-cache" });
+}
+
 async function tlRespond(event) {
   const { request } = event;
   if (request.mode === "navigate") await tlCheckBuild();
-  if (tlStale) return fetch(request);
+  if (tlStale) return tlFromNetwork(request);
   const cache = await caches.open(TL_CACHE);
   const cached = await cache.match(request);
   if (cached) return cached;
-  const response = await fetch(request);
+  const response = await tlFromNetwork(request);
   if (response.ok && response.status === 200 && response.type === "basic" && !tlStale) {
     const copy = response.clone();
     event.waitUntil(tlStarted.then(() => (tlStale ? undefined : cache.put(request, copy))));
