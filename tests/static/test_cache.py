@@ -78,14 +78,27 @@ def fetched(page: Page, path: str) -> str:
     return text
 
 
+def until_true(page: Page, script: str, arg: object = None) -> None:
+    """Poll `script` (which may return a promise) until it gives true, for 30 s at most.
+    Not page.wait_for_function: it takes a promise for true without waiting for it (seen
+    2026-12-02: `() => Promise.resolve(false)` returned at once), so until_kept waited for
+    nothing."""
+    deadline = time.monotonic() + 30
+    while not page.evaluate(script, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never true in 30 s: {script}")
+        time.sleep(0.1)  # polling the page, not waiting for time to pass
+
+
 def until_kept(page: Page, path: str, build_id: str) -> None:
     """Wait until the worker's copy of `path` is in its cache. The worker hands the page the
     network's response and stores a copy after that (event.waitUntil), so on a busy machine
     the page's next request can come before the copy is stored; the run of tests/static of
     2026-12-02 06:10 failed that way ("changed on the server" where "first build" was meant)."""
-    page.wait_for_function(
+    until_true(
+        page,
         "([p, id]) => caches.open('twitchlearn-' + id).then(c => c.match(p)).then(r => !!r)",
-        arg=[path, build_id],
+        [path, build_id],
     )
 
 
@@ -281,5 +294,35 @@ def test_a_new_build_is_not_taken_from_the_browsers_own_http_cache(
         page.reload()
         assert fetched(page, "static/pyodide/course.whl") == "second build"
         assert outside == []
+    finally:
+        context.close()
+
+
+def test_a_worker_started_again_checks_its_build(
+    browser: Browser, small_site: tuple[Site, StaticSite]
+) -> None:
+    """The browser stops an idle worker and starts it for the next request with its variables
+    new; the start checks the build, as a page load does. Here the server names another build
+    while the worker's script stays (so no new worker comes to take over), the worker is
+    stopped (DevTools' ServiceWorker.stopAllWorkers), and a request that is not a page load
+    starts it again: the old build's cache must go and the server's file come through."""
+    site, served = small_site
+    context = browser.new_context()
+    context.route("**/*", served.route)
+    page = context.new_page()
+    try:
+        page.goto(f"{served.url}/page.html")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        assert fetched(page, "static/pyodide/course.whl") == "first build"
+        until_kept(page, "static/pyodide/course.whl", site.build_id)
+        site.write(BUILD_FILE, "fedcba9876543210\n")
+        site.write("static/pyodide/course.whl", "the server's file now")
+        devtools = context.new_cdp_session(page)
+        devtools.send("ServiceWorker.enable")
+        devtools.send("ServiceWorker.stopAllWorkers")
+        fetched(page, "jupyter-lite.json")  # starts the worker again
+        until_true(page, "id => caches.has('twitchlearn-' + id).then(kept => !kept)", site.build_id)
+        assert fetched(page, "static/pyodide/course.whl") == "the server's file now"
+        assert served.outside == []
     finally:
         context.close()
