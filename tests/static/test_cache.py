@@ -201,8 +201,9 @@ def until_active(
     cause. In the 3 such runs where the old worker was then stopped, the new one took over
     within 0.11 s and the next page load worked. The same flow under chromedriver, with no
     DevTools on the workers, never stuck (0 of 150, 2026-12-02). That Chromium took the
-    five-minute path in those runs is read from its source, not seen. Stopping the old worker
-    does not make the new one take over: that is still this test's to see."""
+    five-minute path in those runs is read from its source, not seen. The stop only does what
+    the browser's idle timer would: the new worker must still take over, and the old cache go,
+    as the rest of the test checks."""
     deadline = time.monotonic() + 90
     idle_stop_at = time.monotonic() + IDLE_STOP_AFTER
     asked = 0.0
